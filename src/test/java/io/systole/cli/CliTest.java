@@ -1,0 +1,111 @@
+package io.systole.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.systole.model.Network;
+import io.systole.model.Zoo;
+import io.systole.ref.ReferenceEngine;
+import io.systole.tensor.Npy;
+import io.systole.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    /** Exit code, stdout and stderr of one command line. */
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void zooListsEveryModel() {
+        Result r = run("zoo");
+        assertEquals(0, r.code());
+        for (Zoo.Entry e : Zoo.entries()) {
+            assertTrue(r.out().contains(e.name()), e.name());
+        }
+    }
+
+    @Test
+    void summaryTableAndJson() throws IOException {
+        Result t = run("summary", "lenet5-28");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("89,856") && t.out().contains("3,456"), t.out());
+        assertTrue(t.out().contains("weight sharing: 44,426 parameters instead of 286,334"), t.out());
+
+        Result j = run("summary", "alexnet", "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode root = new ObjectMapper().readTree(j.out());
+        assertEquals("conv1", root.get("layers").get(0).get("name").asText());
+        assertEquals(105_705_600L, root.get("layers").get(0).get("params_unshared").asLong());
+        assertEquals(62_378_344L, root.get("total").get("params").asLong());
+    }
+
+    @Test
+    void runWritesTheReferenceOutput() throws IOException {
+        Network net = Zoo.get("tiny");
+        float[] x = new float[2 * 3 * 9 * 9];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 17) / 8f - 1f;
+        }
+        Tensor in = Tensor.of(x, 2, 3, 9, 9);
+        Path xp = dir.resolve("x.npy");
+        Path yp = dir.resolve("y.npy");
+        Npy.write(xp, in);
+        Result r = run("run", "tiny", "--input", xp.toString(), "--output", yp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(ReferenceEngine.forward(net, in), Npy.read(yp));
+    }
+
+    @Test
+    void wrongInputShapeIsAClearErrorAndWritesNothing() throws IOException {
+        Path xp = dir.resolve("x.npy");
+        Npy.write(xp, Tensor.of(new float[2 * 9 * 9], 1, 2, 9, 9));
+        Path yp = dir.resolve("y.npy");
+        Result r = run("run", "tiny", "--input", xp.toString(), "--output", yp.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("expects a float32 input of shape (N, 3, 9, 9), got F32 [1, 2, 9, 9]"), r.err());
+        assertTrue(Files.notExists(yp));
+    }
+
+    @Test
+    void unknownModelIsAClearError() {
+        Result r = run("summary", "resnet-9000");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("systole: error: 'resnet-9000' is neither a zoo model"), r.err());
+    }
+
+    @Test
+    void demoShowsSharingAndRuns() {
+        Result r = run("demo", "--batch", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("weight sharing:"), r.out());
+        assertTrue(r.out().contains("sample 1: class"), r.out());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"zoo", "summary", "run", "demo"}) {
+            Result r = run(c, "--help");
+            assertEquals(0, r.code(), c);
+            assertTrue(r.out().contains("Usage: systole " + c), r.out());
+        }
+        assertTrue(run("--help").out().contains("summary"));
+    }
+}
