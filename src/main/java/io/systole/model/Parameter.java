@@ -1,5 +1,6 @@
 package io.systole.model;
 
+import io.systole.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -14,7 +15,7 @@ public final class Parameter {
     private final float[] data;
 
     public Parameter(String name, int... shape) {
-        this(name, new float[Math.toIntExact(count(shape))], shape);
+        this(name, new float[Math.toIntExact(Tensor.count(shape))], shape);
     }
 
     /** A parameter over existing data (not copied). */
@@ -22,21 +23,13 @@ public final class Parameter {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a parameter needs a name");
         }
-        if (data.length != count(shape)) {
+        if (data.length != Tensor.count(shape)) {
             throw new IllegalArgumentException("parameter '" + name + "': shape " + Arrays.toString(shape)
-                    + " holds " + count(shape) + " values, data has " + data.length);
+                    + " holds " + Tensor.count(shape) + " values, data has " + data.length);
         }
         this.name = name;
         this.shape = shape.clone();
         this.data = data;
-    }
-
-    private static long count(int[] shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
     }
 
     public String name() {

@@ -41,11 +41,7 @@ public record Shape(int[] dims) {
 
     /** Elements per sample. */
     public long size() {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return n;
+        return io.systole.tensor.Tensor.count(dims);
     }
 
     /** The tensor shape of a batch of n samples: (n, C, H, W) or (n, F). */

@@ -51,7 +51,8 @@ public final class Tensor {
         };
     }
 
-    static long count(int... shape) {
+    /** Number of elements of a shape. */
+    public static long count(int... shape) {
         long n = 1;
         for (int d : shape) {
             n *= d;
