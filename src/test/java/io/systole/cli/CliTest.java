@@ -100,8 +100,18 @@ class CliTest {
     }
 
     @Test
+    void devicesListsEveryOpenClDevice() throws IOException {
+        io.systole.backend.opencl.ClDevice d = io.systole.backend.opencl.OpenClTestSupport.device();
+        Result r = run("devices");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(d.id()) && r.out().contains(d.name()), r.out());
+        JsonNode j = new ObjectMapper().readTree(run("devices", "--json").out());
+        assertEquals(d.id(), j.get("devices").get(d.index()).get("id").asText());
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"zoo", "summary", "run", "demo"}) {
+        for (String c : new String[] {"zoo", "summary", "run", "devices", "demo"}) {
             Result r = run(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: systole " + c), r.out());
