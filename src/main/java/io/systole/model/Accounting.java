@@ -48,24 +48,21 @@ public record Accounting(List<Row> rows, Row total) {
             }
             long rowUnshared;
             long rowDense;
-            long rowMacs;
+            long rowMacs = macs(net, n);
             switch (l) {
                 case Conv2d c -> {
                     long positions = (long) n.output().h() * n.output().w();
                     long perFilter = c.reduction() + (c.bias() != null ? 1 : 0);
                     rowUnshared = positions * c.outChannels() * perFilter;
                     rowDense = inSize * out + (c.bias() != null ? out : 0);
-                    rowMacs = out * c.reduction();
                 }
                 case Dense d -> {
                     rowUnshared = (long) d.inFeatures() * d.outFeatures() + (d.bias() != null ? d.outFeatures() : 0);
                     rowDense = rowUnshared;
-                    rowMacs = (long) d.inFeatures() * d.outFeatures();
                 }
                 default -> {
                     rowUnshared = 0;
                     rowDense = 0;
-                    rowMacs = 0;
                 }
             }
             rows.add(new Row(n.name(), l.type(), n.output(), out, fresh, rowUnshared, rowDense, rowMacs, out * 4, tied));
@@ -78,6 +75,15 @@ public record Accounting(List<Row> rows, Row total) {
         }
         return new Accounting(List.copyOf(rows),
                 new Row("total", "", null, units, params, unshared, dense, macs, bytes, false));
+    }
+
+    /** Multiply-accumulates of one sample through a node: convolution and dense layers only. */
+    public static long macs(Network net, Network.Node n) {
+        return switch (n.layer()) {
+            case Conv2d c -> n.output().size() * c.reduction();
+            case Dense d -> (long) d.inFeatures() * d.outFeatures();
+            default -> 0;
+        };
     }
 
     /** How many times fewer parameters sharing needs than the locally connected equivalent. */

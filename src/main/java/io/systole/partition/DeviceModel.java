@@ -1,0 +1,27 @@
+package io.systole.partition;
+
+import io.systole.model.Layer;
+import io.systole.model.Network;
+
+/**
+ * What the partitioner knows of a device: what it runs and what that costs. Times in seconds.
+ */
+public interface DeviceModel {
+    /** Registry id: {@code jvm}, {@code sim}, {@code opencl:0}, ... */
+    String id();
+
+    /** Whether this is an accelerator (convolution and pooling go to one by default). */
+    boolean accelerator();
+
+    /** Whether the device can run the layer. */
+    boolean supports(Layer layer);
+
+    /** Estimated time of one node for a batch, excluding launch overhead. */
+    double computeSeconds(Network net, Network.Node node, int batch);
+
+    /** Fixed cost of one kernel launch (0 on the host). */
+    double launchSeconds();
+
+    /** Host link bandwidth in bytes per second; infinite for the host itself. */
+    double linkBytesPerSecond();
+}
