@@ -1,5 +1,6 @@
 package io.systole.cli;
 
+import io.systole.arith.F32;
 import io.systole.arith.NumberFormat;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
@@ -9,6 +10,7 @@ import io.systole.sim.ArrayConfig;
 import io.systole.sim.Dataflow;
 import io.systole.sim.Engine;
 import io.systole.sim.FastEngine;
+import io.systole.sim.LayerStats;
 import io.systole.sim.PeEngine;
 import io.systole.sim.Report;
 import io.systole.sim.Simulator;
@@ -24,6 +26,8 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -91,7 +95,7 @@ final class SimulateCommand implements Callable<Integer> {
     /** The preset names, for --help. */
     static final class Presets implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return ArrayConfig.presetNames().iterator();
         }
     }
@@ -113,7 +117,7 @@ final class SimulateCommand implements Callable<Integer> {
         Simulator sim = new Simulator(cfg, eng, progress);
         Topology topology = source.endsWith(".csv") ? Topology.read(Path.of(source)) : null;
         Network net = topology == null ? ModelFile.resolve(source) : null;
-        boolean values = net != null && cfg.format() instanceof io.systole.arith.F32;
+        boolean values = net != null && cfg.format() instanceof F32;
         if (!values && (input != null || output != null || vcd != null)) {
             throw new IllegalArgumentException("--input, --output and --vcd need values: " + (net == null
                     ? "a topology has shapes only" : "values in " + cfg.format()
@@ -166,7 +170,7 @@ final class SimulateCommand implements Callable<Integer> {
     ArrayConfig config() throws IOException {
         ArrayConfig cfg = ArrayConfig.resolve(preset);
         if (array != null) {
-            String[] rc = array.toLowerCase(java.util.Locale.ROOT).split("x");
+            String[] rc = array.toLowerCase(Locale.ROOT).split("x");
             try {
                 cfg = cfg.withSize(Integer.parseInt(rc[0].strip()), Integer.parseInt(rc[1].strip()));
             } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
@@ -201,8 +205,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private static void checkWaveSize(Report timing, String node, ArrayConfig cfg) {
-        var row = timing.layer(node);
-        if (row.unit() != io.systole.sim.LayerStats.Unit.ARRAY) {
+        LayerStats row = timing.layer(node);
+        if (row.unit() != LayerStats.Unit.ARRAY) {
             throw new IllegalArgumentException("--vcd-layer '" + node + "' is a " + row.type()
                     + " layer; only convolution and dense layers run on the array");
         }

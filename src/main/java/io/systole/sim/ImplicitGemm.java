@@ -202,7 +202,7 @@ public record ImplicitGemm(String name, int batch, int inC, int inH, int inW, in
             int ox = r % outW;
             int[] rows = rowPrefix[ky];
             int[] cols = colPrefix[kx];
-            boolean rowIn = oy < outH && rows[oy + 1] > rows[oy];
+            boolean rowIn = rows[oy + 1] > rows[oy];
             return b * rows[outH] * cols[outW] + (long) rows[oy] * cols[outW] + (rowIn ? cols[ox] : 0);
         }
 

@@ -30,7 +30,7 @@ public sealed interface Operands {
     record F32Layer(float[] weight, float[] bias) implements Operands {
         @Override
         public int outChannels(int k) {
-            return Check.channels(weight.length, k, bias == null ? -1 : bias.length);
+            return channels(weight.length, k, bias == null ? -1 : bias.length);
         }
 
         /** {@link Float32Order#addBias} of the reduction result. */
@@ -56,7 +56,7 @@ public sealed interface Operands {
             QuantizedMultiplier[] multipliers, float[] scales, boolean relu) implements Operands {
         @Override
         public int outChannels(int k) {
-            int oc = Check.channels(weight.length, k, bias == null ? -1 : bias.length);
+            int oc = channels(weight.length, k, bias == null ? -1 : bias.length);
             if ((multipliers == null) == (scales == null)) {
                 throw new IllegalArgumentException("int8 operands need exactly one of per-channel multipliers"
                         + " (MULTIPLIER_SHIFT) or float scales (FLOAT_SCALE)");
@@ -91,7 +91,7 @@ public sealed interface Operands {
     record FixedLayer(int[] weight, long[] bias, boolean relu) implements Operands {
         @Override
         public int outChannels(int k) {
-            return Check.channels(weight.length, k, bias == null ? -1 : bias.length);
+            return channels(weight.length, k, bias == null ? -1 : bias.length);
         }
 
         /** {@link FixedMac#finish}: bias in the accumulator format, conversion to the data format, ReLU. */
@@ -100,21 +100,16 @@ public sealed interface Operands {
         }
     }
 
-    /** Shape checks shared by the three forms. */
-    final class Check {
-        private Check() {
+    /** Output channels of (outC, K) weights, checking the bias length (-1 for no bias). */
+    private static int channels(int weights, int k, int biases) {
+        if (weights % k != 0) {
+            throw new IllegalArgumentException("operands: " + weights + " weights are not a whole number of"
+                    + " output channels of reduction length " + k);
         }
-
-        static int channels(int weights, int k, int biases) {
-            if (weights % k != 0) {
-                throw new IllegalArgumentException("operands: " + weights + " weights are not a whole number of"
-                        + " output channels of reduction length " + k);
-            }
-            int oc = weights / k;
-            if (biases >= 0 && biases != oc) {
-                throw new IllegalArgumentException("operands: " + biases + " biases for " + oc + " output channels");
-            }
-            return oc;
+        int oc = weights / k;
+        if (biases >= 0 && biases != oc) {
+            throw new IllegalArgumentException("operands: " + biases + " biases for " + oc + " output channels");
         }
+        return oc;
     }
 }

@@ -3,6 +3,7 @@ package io.systole.sim;
 import io.systole.arith.OverflowCounter;
 import io.systole.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,6 +77,7 @@ public final class PeEngine implements Engine {
         private PeRegisters cur;
         private PeRegisters nxt;
         private long[] shadow; // WS second weight register, row-major like the PEs
+        private long shadowReads; // weights read into the shadow registers for the next fold
         private long[] acc;    // WS accumulators of the current chunk: [position][column]
         private long cycle;
 
@@ -104,8 +106,12 @@ public final class PeEngine implements Engine {
             nxt = t;
         }
 
-        /** Shifts one row of weights in at the top of {@code reg}'s top {@code r} rows; row r-1-step gets its final value last. */
-        private void shiftWeights(long[] reg, Fold f, int step) {
+        /**
+         * Shifts one row of weights in at the top of {@code reg}'s top r rows (step s brings the
+         * weights of row r-1-s, so after r steps row i holds reduction index k0 + i); returns the
+         * weights read.
+         */
+        private int shiftWeights(long[] reg, Fold f, int step) {
             int r = f.reduction();
             for (int i = r - 1; i >= 1; i--) {
                 System.arraycopy(reg, (i - 1) * cols, reg, i * cols, f.channels());
@@ -113,6 +119,7 @@ public final class PeEngine implements Engine {
             for (int j = 0; j < f.channels(); j++) {
                 reg[j] = ar.weight(f.group() * g.n() + f.n0() + j, f.k0() + r - 1 - step);
             }
+            return f.channels();
         }
 
         long weightStationary(Fold f, Fold next) {
@@ -121,16 +128,20 @@ public final class PeEngine implements Engine {
             int c = f.channels();
             int mc = f.positions();
             boolean db = cfg.doubleBufferedWeights();
+            long weightReads = 0;
             if (!db || f.index() == 0) {
                 for (int step = 0; step < r; step++) {
-                    shiftWeights(cur.weight, f, step);
+                    weightReads += shiftWeights(cur.weight, f, step);
                     tick(f, ArrayProbe.Phase.LOAD);
                 }
             } else {
                 long[] t = cur.weight;
                 cur.weight = shadow;
                 shadow = t;
+                weightReads = shadowReads;
             }
+            expect(f, "weight", weightReads, f.weightReads());
+            shadowReads = 0;
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < cols; j++) {
                     cur.weightValid[i * cols + j] = i < r && j < c;
@@ -139,7 +150,7 @@ public final class PeEngine implements Engine {
             nxt.weight = cur.weight;
             nxt.weightValid = cur.weightValid;
             if (f.k0() == 0) {
-                java.util.Arrays.fill(acc, 0, mc * cols, 0L);
+                Arrays.fill(acc, 0, mc * cols, 0L);
             }
             int shadowSteps = db && next != null ? next.reduction() : 0;
             int[] captured = new int[c];
@@ -194,7 +205,7 @@ public final class PeEngine implements Engine {
                 }
                 swap();
                 if (t < shadowSteps) {
-                    shiftWeights(shadow, next, t);
+                    shadowReads += shiftWeights(shadow, next, t);
                 }
                 tick(f, ArrayProbe.Phase.STREAM);
             }
@@ -224,14 +235,14 @@ public final class PeEngine implements Engine {
             long done = 0;
             long reads = 0;
             long weightReads = 0;
+            long[] feedW = new long[cols];
+            boolean[] feedWValid = new boolean[cols];
             for (int t = 0; done < need; t++) {
-                long[] feedW = new long[cols];
-                boolean[] feedWValid = new boolean[cols];
                 for (int j = 0; j < c; j++) {
                     int kk = t - j;
-                    if (kk >= 0 && kk < k) {
+                    feedWValid[j] = kk >= 0 && kk < k;
+                    if (feedWValid[j]) {
                         feedW[j] = ar.weight(f.group() * g.n() + f.n0() + j, kk);
-                        feedWValid[j] = true;
                         weightReads++;
                     }
                 }
@@ -285,9 +296,9 @@ public final class PeEngine implements Engine {
                     System.arraycopy(cur.partial, (i - 1) * cols, cur.partial, i * cols, cols);
                     System.arraycopy(cur.partialValid, (i - 1) * cols, cur.partialValid, i * cols, cols);
                 }
-                java.util.Arrays.fill(cur.partialValid, 0, cols, false);
-                java.util.Arrays.fill(cur.activationValid, false);
-                java.util.Arrays.fill(cur.weightValid, false);
+                Arrays.fill(cur.partialValid, 0, cols, false);
+                Arrays.fill(cur.activationValid, false);
+                Arrays.fill(cur.weightValid, false);
                 tick(f, ArrayProbe.Phase.DRAIN);
             }
             return cycle - start;

@@ -1,9 +1,11 @@
 package io.systole.sim;
 
+import io.systole.arith.F32;
 import io.systole.arith.FixedFormat;
 import io.systole.arith.Int8Format;
 import io.systole.arith.OverflowCounter;
 import io.systole.arith.Pooling;
+import io.systole.model.Window;
 import io.systole.tensor.Tensor;
 import java.util.function.Consumer;
 
@@ -27,8 +29,7 @@ import java.util.function.Consumer;
 public record PoolingUnit(ArrayConfig config) {
 
     /** The pooling window over (batch, channels, h, w) in the depthwise-GEMM form this unit takes. */
-    public static ImplicitGemm geometry(String name, int batch, int channels, int h, int w,
-            io.systole.model.Window window) {
+    public static ImplicitGemm geometry(String name, int batch, int channels, int h, int w, Window window) {
         return new ImplicitGemm(name, batch, channels, h, w, channels, channels, window);
     }
 
@@ -59,14 +60,14 @@ public record PoolingUnit(ArrayConfig config) {
      * input's (ignored otherwise). Returns (batch, C, outH, outW) and the layer's statistics.
      */
     public Engine.LayerResult run(ImplicitGemm p, boolean average, boolean countIncludePad, int zeroPoint, Tensor x) {
-        int n = Math.toIntExact(p.m()) * p.outC();
+        int n = p.m() * p.outC();
         int window = p.k();
         int[] shape = {p.batch(), p.outC(), p.outH(), p.outW()};
         OverflowCounter counter = new OverflowCounter();
         int[] idx = new int[window];
         int[] take = new int[window];
         Tensor out = switch (config.format()) {
-            case io.systole.arith.F32 f -> {
+            case F32 f -> {
                 float[] xs = x.floats();
                 float[] y = new float[n];
                 float[] v = new float[window];
