@@ -31,7 +31,6 @@ public final class MemoryModel {
 
     private long folds;
     private long macs;
-    private long work;
     private long compute;
     private long stall;
     private long slots;
@@ -90,7 +89,6 @@ public final class MemoryModel {
         stall += folds == 0 ? wait : Math.max(0, wait - previousCompute);
         folds++;
         macs += f.macs();
-        work += f.macs() > 0 ? f.macs() : f.inputReads();
         compute += computeCycles;
         slots += f.slots();
         inputReads += f.inputReads();
@@ -110,7 +108,9 @@ public final class MemoryModel {
     /** The layer's figures, once every fold was accepted. */
     public LayerStats finish(String name, String type, LayerStats.Unit unit) {
         long tail = Math.max(0, transfer(writeBack2) - previousCompute) + transfer(writeBack1);
-        long units = unit == LayerStats.Unit.POOL ? cfg.poolingLanes() : cfg.pes();
+        boolean pool = unit == LayerStats.Unit.POOL;
+        long units = pool ? cfg.poolingLanes() : cfg.pes();
+        long work = pool ? inputReads : macs; // the pooling unit's work is the window elements it reads
         return new LayerStats(name, type, unit, macs, work, units, folds, compute, stall + tail, slots, inputReads,
                 inputWrites, weightReads, weightWrites, outputReads, outputWrites, dramRead, dramWrite, 0, 0);
     }
