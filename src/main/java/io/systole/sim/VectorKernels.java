@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast engine's kernels. Work is split into tasks of {@link FastEngine#BLOCK} output
- * positions by {@value #CHANNELS} output channels of one group, run on all cores. A task gathers its positions' im2col rows into a
- * panel (BLOCK, K) and multiplies it by the group's weights, transposed once per layer into
+ * positions by {@value #CHANNELS} output channels of one group, run on all cores. A task
+ * gathers its positions' im2col rows into a panel (BLOCK, K) and multiplies it by the group's
+ * weights, transposed once per layer into
  * (K, Npad) with Npad the group's channels rounded up to two vectors (padding lanes are zero and
  * their results dropped). The inner kernel holds 4 positions x 2 vectors of channels in
  * registers; each lane is one output, so every output keeps its own order of operations.
@@ -27,47 +28,52 @@ final class VectorKernels {
     /** Output channels per parallel task (a multiple of every vector length). */
     private static final int CHANNELS = 128;
 
-    /**
-     * (K, Npad) transposed weights of each group from (outC, K) weights, Npad a multiple of
-     * 2 * lanes, padding zero. Transposed in TILE x TILE blocks, blocks of channels in parallel.
-     */
-    private static float[][] transpose(float[] w, int groups, int k, int n, int npad) {
-        float[][] t = new float[groups][k * npad];
-        int tiles = (n + TILE - 1) / TILE;
-        IntStream.range(0, groups * tiles).parallel().forEach(task -> {
-            int grp = task / tiles;
-            int j0 = task % tiles * TILE;
-            float[] dst = t[grp];
-            for (int i0 = 0; i0 < k; i0 += TILE) {
-                for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
-                    int src = (grp * n + j) * k;
-                    for (int i = i0; i < Math.min(k, i0 + TILE); i++) {
-                        dst[i * npad + j] = w[src + i];
-                    }
-                }
-            }
-        });
-        return t;
+    /** Copies weight {@code src} of (outC, K) to {@code dst} of group grp's (K, Npad). */
+    @FunctionalInterface
+    private interface Copy {
+        void copy(int grp, int src, int dst);
     }
 
-    /** As {@link #transpose(float[], int, int, int, int)}, widening int8 weights to int. */
-    private static int[][] transpose(byte[] w, int groups, int k, int n, int npad) {
-        int[][] t = new int[groups][k * npad];
+    /**
+     * Transposes (outC, K) weights into one (K, Npad) array per group, Npad a multiple of
+     * 2 * lanes (the padding stays zero), in TILE x TILE blocks, blocks of channels in parallel.
+     */
+    private static void transpose(int groups, int k, int n, int npad, Copy copy) {
         int tiles = (n + TILE - 1) / TILE;
         IntStream.range(0, groups * tiles).parallel().forEach(task -> {
             int grp = task / tiles;
             int j0 = task % tiles * TILE;
-            int[] dst = t[grp];
             for (int i0 = 0; i0 < k; i0 += TILE) {
                 for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
                     int src = (grp * n + j) * k;
                     for (int i = i0; i < Math.min(k, i0 + TILE); i++) {
-                        dst[i * npad + j] = w[src + i];
+                        copy.copy(grp, src + i, i * npad + j);
                     }
                 }
             }
         });
-        return t;
+    }
+
+    /** One task: positions [m0, m0 + count) of group grp by padded channels [n0, n1). */
+    @FunctionalInterface
+    private interface Task {
+        void run(int task, int grp, int m0, int count, int n0, int n1);
+    }
+
+    private static int tasks(ImplicitGemm g, int npad) {
+        return g.groups() * ((g.m() + FastEngine.BLOCK - 1) / FastEngine.BLOCK) * ((npad + CHANNELS - 1) / CHANNELS);
+    }
+
+    /** Runs every task of a layer on all cores. */
+    private static void forEachTask(ImplicitGemm g, int npad, Task t) {
+        int blocks = (g.m() + FastEngine.BLOCK - 1) / FastEngine.BLOCK;
+        int chunks = (npad + CHANNELS - 1) / CHANNELS;
+        IntStream.range(0, tasks(g, npad)).parallel().forEach(task -> {
+            int m0 = task / chunks % blocks * FastEngine.BLOCK;
+            int n0 = task % chunks * CHANNELS;
+            t.run(task, task / (blocks * chunks), m0, Math.min(FastEngine.BLOCK, g.m() - m0), n0,
+                    Math.min(npad, n0 + CHANNELS));
+        });
     }
 
     private static int padded(int n, int lanes) {
@@ -86,14 +92,10 @@ final class VectorKernels {
         int n = g.n();
         int lanes = FS.length();
         int npad = padded(n, lanes);
-        float[][] wt = transpose(op.weight(), g.groups(), k, n, npad);
-        int blocks = (g.m() + FastEngine.BLOCK - 1) / FastEngine.BLOCK;
-        int chunks = (npad + CHANNELS - 1) / CHANNELS;
-        IntStream.range(0, g.groups() * blocks * chunks).parallel().forEach(task -> {
-            int grp = task / (blocks * chunks);
-            int m0 = task / chunks % blocks * FastEngine.BLOCK;
-            int n0 = task % chunks * CHANNELS;
-            int count = Math.min(FastEngine.BLOCK, g.m() - m0);
+        float[] w = op.weight();
+        float[][] wt = new float[g.groups()][k * npad];
+        transpose(g.groups(), k, n, npad, (grp, src, dst) -> wt[grp][dst] = w[src]);
+        forEachTask(g, npad, (task, grp, m0, count, n0, n1) -> {
             float[] panel = new float[count * k];
             int[] idx = new int[k];
             for (int i = 0; i < count; i++) {
@@ -103,7 +105,7 @@ final class VectorKernels {
                 }
             }
             float[] acc = new float[4 * 2 * lanes];
-            for (int nb = n0; nb < Math.min(npad, n0 + CHANNELS); nb += 2 * lanes) {
+            for (int nb = n0; nb < n1; nb += 2 * lanes) {
                 int i = 0;
                 for (; i + 4 <= count; i += 4) {
                     f32Block4(panel, i * k, k, wt[grp], npad, nb, fold, os, acc);
@@ -253,15 +255,11 @@ final class VectorKernels {
         int lanes = IS.length();
         int npad = padded(n, lanes);
         int zp = op.inputZeroPoint();
-        int[][] wt = transpose(op.weight(), g.groups(), k, n, npad);
-        int blocks = (g.m() + FastEngine.BLOCK - 1) / FastEngine.BLOCK;
-        int chunks = (npad + CHANNELS - 1) / CHANNELS;
-        OverflowCounter[] counters = new OverflowCounter[g.groups() * blocks * chunks];
-        IntStream.range(0, counters.length).parallel().forEach(task -> {
-            int grp = task / (blocks * chunks);
-            int m0 = task / chunks % blocks * FastEngine.BLOCK;
-            int n0 = task % chunks * CHANNELS;
-            int count = Math.min(FastEngine.BLOCK, g.m() - m0);
+        byte[] w = op.weight();
+        int[][] wt = new int[g.groups()][k * npad];
+        transpose(g.groups(), k, n, npad, (grp, src, dst) -> wt[grp][dst] = w[src]);
+        OverflowCounter[] counters = new OverflowCounter[tasks(g, npad)];
+        forEachTask(g, npad, (task, grp, m0, count, n0, n1) -> {
             OverflowCounter c = new OverflowCounter();
             counters[task] = c;
             int[] panel = new int[count * k];
@@ -273,7 +271,7 @@ final class VectorKernels {
                 }
             }
             int[] acc = new int[4 * 2 * lanes];
-            for (int nb = n0; nb < Math.min(npad, n0 + CHANNELS); nb += 2 * lanes) {
+            for (int nb = n0; nb < n1; nb += 2 * lanes) {
                 int i = 0;
                 for (; i + 4 <= count; i += 4) {
                     int8Block4(panel, i * k, k, wt[grp], npad, nb, acc);
