@@ -84,6 +84,9 @@ public final class OnnxImport {
 
     /** Reads an ONNX file; errors name the file. */
     public static Network read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException(file + ": no such file");
+        }
         ModelProto model;
         try {
             model = ModelProto.parseFrom(Files.readAllBytes(file));

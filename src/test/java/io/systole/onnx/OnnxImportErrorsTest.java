@@ -3,6 +3,7 @@ package io.systole.onnx;
 import static io.systole.onnx.OnnxGraph.f;
 import static io.systole.onnx.OnnxGraph.i;
 import static io.systole.onnx.OnnxGraph.ints;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,9 @@ class OnnxImportErrorsTest {
         byte[] model = OnnxExport.toProto(Zoo.get("tiny")).toByteArray();
         assertTrue(readError(Arrays.copyOf(model, model.length * 2 / 3)).contains("not a valid ONNX model"));
         assertTrue(readError(new byte[0]).contains("it has no graph nodes"));
+        Path missing = dir.resolve("missing.onnx");
+        assertEquals(missing + ": no such file",
+                assertThrows(ModelException.class, () -> OnnxImport.read(missing)).getMessage());
     }
 
     @Test
