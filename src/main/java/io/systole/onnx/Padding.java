@@ -13,7 +13,8 @@ import java.util.Arrays;
  * (span = dilation*(kernel-1)+1): every ONNX window then lies in the same place and reads only
  * zeros outside the input, and an average's count of padded positions is the same. Padding that
  * changes the output size (asymmetric pads that add an output row, SAME padding on some input
- * sizes, ceil rounding) is unsupported.
+ * sizes) is unsupported, and so is ceil rounding wherever it differs from floor rounding
+ * (implementations disagree on whether a last window that starts in the end padding counts).
  */
 final class Padding {
     private static final String[] AXIS = {"height", "width"};
@@ -67,10 +68,10 @@ final class Padding {
             if (begin < 0 || end < 0) {
                 throw new Unsupported("attribute 'pads' = " + Arrays.toString(pads) + " is negative (cropping)");
             }
-            long floor = outSize(n + begin + end - span, s, false, n + begin);
-            long onnx = auto.equals("NOTSET") || auto.equals("VALID")
-                    ? outSize(n + begin + end - span, s, ceilMode, n + begin) : floor;
-            long ours = outSize(n + 2 * begin - span, s, false, n + begin);
+            long floor = outSize(n + begin + end - span, s, false);
+            long onnx = auto.equals("NOTSET") || auto.equals("VALID") ? outSize(n + begin + end - span, s, ceilMode)
+                    : floor;
+            long ours = outSize(n + 2 * begin - span, s, false);
             if (ours != onnx) {
                 String where = " (input " + AXIS[ax] + " " + n + ", kernel " + kernel[ax] + ", stride " + s + ")";
                 throw new Unsupported(onnx != floor
@@ -86,19 +87,8 @@ final class Padding {
         return out;
     }
 
-    /**
-     * Output count along one axis for {@code room} = padded input minus window span; with ceil
-     * rounding the last window must still start inside the input or its begin padding
-     * ({@code limit} = input + begin), as ONNX Runtime and PyTorch define it. -1 when no window fits.
-     */
-    private static long outSize(long room, long stride, boolean ceil, long limit) {
-        if (room < 0) {
-            return -1;
-        }
-        long out = (ceil ? (room + stride - 1) / stride : room / stride) + 1;
-        if (ceil && (out - 1) * stride >= limit) {
-            out--;
-        }
-        return out;
+    /** Output count along one axis for {@code room} = padded input minus window span; -1 when no window fits. */
+    private static long outSize(long room, long stride, boolean ceil) {
+        return room < 0 ? -1 : (ceil ? (room + stride - 1) / stride : room / stride) + 1;
     }
 }
