@@ -77,10 +77,6 @@ public final class Backprop {
         throw new ModelException("network '" + net.name() + "' has no node '" + node + "'");
     }
 
-    public Network network() {
-        return net;
-    }
-
     /** Number of classes: the length of the logits vector. */
     public int classes() {
         return classes;

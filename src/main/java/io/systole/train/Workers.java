@@ -29,10 +29,6 @@ final class Workers implements AutoCloseable {
         });
     }
 
-    int threads() {
-        return threads;
-    }
-
     /** Runs task(t) for t in [0, threads) in parallel; rethrows the first failure. */
     void run(IntConsumer task) {
         List<Future<?>> others = new ArrayList<>();
