@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {ZooCommand.class, SummaryCommand.class, ImportCommand.class, ExportOnnxCommand.class, RunCommand.class,
             VerifyCommand.class, ProfileCommand.class,
             SimulateCommand.class, DevicesCommand.class,
-            DemoCommand.class,
+            TrainCommand.class, EvalCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
