@@ -1,0 +1,220 @@
+package io.systole.cli;
+
+import io.systole.arith.F32;
+import io.systole.arith.NumberFormat;
+import io.systole.model.Conv2d;
+import io.systole.model.Dense;
+import io.systole.model.ModelFile;
+import io.systole.model.Network;
+import io.systole.sim.ArrayConfig;
+import io.systole.sim.Dataflow;
+import io.systole.sim.Engine;
+import io.systole.sim.FastEngine;
+import io.systole.sim.LayerStats;
+import io.systole.sim.PeEngine;
+import io.systole.sim.Report;
+import io.systole.sim.Simulator;
+import io.systole.sim.Topology;
+import io.systole.sim.VcdWriter;
+import io.systole.tensor.Npy;
+import io.systole.tensor.Tensor;
+import io.systole.tensor.AtomicFiles;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code systole simulate MODEL|TOPOLOGY.csv}: a network on the systolic-array simulator, with
+ * values (float models on an f32 array) and cycles, traffic and utilization per layer.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Simulate a network on a systolic array: output values (float models on an f32 array)"
+            + " and, per layer, cycles, stalls, utilization, scratchpad accesses and DRAM traffic.",
+            "A .csv argument is a topology (SCALE-Sim layout), simulated for time and traffic only."})
+final class SimulateCommand implements Callable<Integer> {
+    /** Largest waveform accepted, in PE-cycles (cycles times PEs). */
+    static final long MAX_VCD_PE_CYCLES = 20_000_000L;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL|TOPOLOGY.csv", description = "A zoo name, a model file, or a topology CSV.")
+    String source;
+
+    @Option(names = "--preset", paramLabel = "NAME|FILE", defaultValue = "16x16-ws",
+            description = "Array preset (${COMPLETION-CANDIDATES}) or configuration file (default ${DEFAULT-VALUE}).",
+            completionCandidates = Presets.class)
+    String preset;
+
+    @Option(names = "--array", paramLabel = "RxC", description = "Array size, e.g. 16x16 (overrides the preset).")
+    String array;
+
+    @Option(names = "--dataflow", paramLabel = "ws|os", description = "Dataflow (overrides the preset).")
+    String dataflow;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "f32, int8[<ACC,WRAP|SATURATE,...>] or fixed<W,I,Q,O> (overrides the preset).")
+    String format;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Batch size without --input (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--input", paramLabel = "x.npy", description = "Input batch, float32 (N, C, H, W) or (N, F);"
+            + " without it a seeded random batch is used.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "y.npy", description = "Write the network's simulated output here.")
+    Path output;
+
+    @Option(names = "--engine", defaultValue = "fast", paramLabel = "fast|pe",
+            description = "fast (vectorized, whole networks) or pe (steps every PE every cycle); default ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--vcd", paramLabel = "out.vcd", description = "Write a waveform of one array layer (PE-level).")
+    Path vcd;
+
+    @Option(names = "--vcd-layer", paramLabel = "NODE",
+            description = "The layer recorded by --vcd (default: the first convolution or dense layer).")
+    String vcdLayer;
+
+    @Option(names = "--json", description = "Print the report as JSON instead of a table.")
+    boolean json;
+
+    /** The preset names, for --help. */
+    static final class Presets implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return ArrayConfig.presetNames().iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ArrayConfig cfg = config();
+        boolean terminal = System.console() != null && !json;
+        Simulator.Progress progress = terminal
+                ? (i, n, name) -> err.printf("\rsimulating [%d/%d] %-24s", i + 1, n, name).flush()
+                : (i, n, name) -> { };
+        Engine eng = switch (engine) {
+            case "fast" -> new FastEngine();
+            case "pe" -> new PeEngine();
+            default -> throw new IllegalArgumentException("--engine must be fast or pe, got '" + engine + "'");
+        };
+        Simulator sim = new Simulator(cfg, eng, progress);
+        Topology topology = source.endsWith(".csv") ? Topology.read(Path.of(source)) : null;
+        Network net = topology == null ? ModelFile.resolve(source) : null;
+        boolean values = net != null && cfg.format() instanceof F32;
+        if (!values && (input != null || output != null || vcd != null)) {
+            throw new IllegalArgumentException("--input, --output and --vcd need values: " + (net == null
+                    ? "a topology has shapes only" : "values in " + cfg.format()
+                    + " need quantized layers; float models are timed only"));
+        }
+        Tensor x = values ? (input != null ? Npy.read(input) : randomInput(net, batch)) : null;
+        long t0 = System.nanoTime();
+        Report report;
+        if (topology != null) {
+            report = sim.timing(topology);
+        } else if (!values) {
+            report = sim.timing(net, batch);
+        } else {
+            Simulator.Run[] run = new Simulator.Run[1];
+            if (vcd != null) {
+                String node = vcdLayer != null ? vcdLayer : firstArrayNode(net);
+                checkWaveSize(sim.timing(net, x.dim(0)), node, cfg);
+                AtomicFiles.write(vcd, os -> {
+                    Writer wave = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
+                    run[0] = sim.withEngine(node, new PeEngine(new VcdWriter(wave))).run(net, x);
+                    wave.flush();
+                });
+            } else {
+                run[0] = sim.run(net, x);
+            }
+            report = run[0].report();
+            if (output != null) {
+                Npy.write(output, run[0].output());
+            }
+        }
+        long t1 = System.nanoTime();
+        if (terminal) {
+            err.print("\r" + " ".repeat(48) + "\r");
+            err.flush();
+        }
+        if (json) {
+            out.print(report.toJsonText());
+        } else {
+            out.print("network " + report.network() + ", batch " + report.batch() + ", array " + cfg + "\n");
+            out.print(Format.table(Report.TEXT_HEADER, report.textRows()));
+            out.println(report.summaryLine());
+            out.printf("simulated in %.1f ms%s%s%n", (t1 - t0) / 1e6, output != null ? "; wrote " + output : "",
+                    vcd != null ? "; waveform " + vcd : "");
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The preset with the command line's overrides; named {@code custom} when anything was overridden. */
+    ArrayConfig config() throws IOException {
+        ArrayConfig cfg = ArrayConfig.resolve(preset);
+        if (array != null) {
+            String[] rc = array.toLowerCase(Locale.ROOT).split("x");
+            try {
+                cfg = cfg.withSize(Integer.parseInt(rc[0].strip()), Integer.parseInt(rc[1].strip()));
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("--array must be RxC such as 16x16, got '" + array + "'", e);
+            }
+        }
+        if (dataflow != null) {
+            cfg = cfg.withDataflow(Dataflow.parse(dataflow));
+        }
+        if (format != null) {
+            cfg = cfg.withFormat(NumberFormat.parse(format));
+        }
+        return array != null || dataflow != null || format != null ? cfg.withName("custom") : cfg;
+    }
+
+    private static Tensor randomInput(Network net, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("--batch must be positive, got " + n);
+        }
+        float[] x = new float[Math.toIntExact(n * net.inputShape().size())];
+        SplittableRandom rnd = new SplittableRandom(42);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble();
+        }
+        return Tensor.of(x, net.inputShape().batched(n));
+    }
+
+    private static String firstArrayNode(Network net) {
+        return net.nodes().stream().filter(n -> n.layer() instanceof Conv2d || n.layer() instanceof Dense)
+                .map(Network.Node::name).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("network '" + net.name() + "' has no array layer to record"));
+    }
+
+    private static void checkWaveSize(Report timing, String node, ArrayConfig cfg) {
+        LayerStats row = timing.layer(node);
+        if (row.unit() != LayerStats.Unit.ARRAY) {
+            throw new IllegalArgumentException("--vcd-layer '" + node + "' is a " + row.type()
+                    + " layer; only convolution and dense layers run on the array");
+        }
+        long peCycles = row.computeCycles() * cfg.pes();
+        if (peCycles > MAX_VCD_PE_CYCLES) {
+            throw new IllegalArgumentException("layer '" + node + "' takes " + row.computeCycles() + " cycles on "
+                    + cfg.pes() + " PEs: a waveform of " + peCycles + " PE-cycles is above the limit of "
+                    + MAX_VCD_PE_CYCLES + "; choose a smaller layer (--vcd-layer) or array (--array)");
+        }
+    }
+}
