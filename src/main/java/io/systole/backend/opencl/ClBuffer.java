@@ -59,6 +59,10 @@ public final class ClBuffer implements AutoCloseable {
     transfer(queue, false, Pointer.to(target), target.length, null);
   }
 
+  public void read(ClQueue queue, long[] target) {
+    transfer(queue, false, Pointer.to(target), (long) target.length * Sizeof.cl_long, null);
+  }
+
   public ClEvent writeTimed(ClQueue queue, float[] source) {
     return timed(queue, true, Pointer.to(source), (long) source.length * Sizeof.cl_float);
   }

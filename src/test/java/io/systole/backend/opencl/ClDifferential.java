@@ -13,6 +13,7 @@ import io.systole.tensor.DType;
 import io.systole.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * The comparison every OpenCL test goes through: seeded random operands and inputs in an array's
@@ -35,6 +36,19 @@ final class ClDifferential {
         fail(what + ": " + countDifferences(want, got) + " of " + want.size()
             + " elements differ; the first at flat index " + i + " " + coordinates(shape, i)
             + ": expected " + text(want, i) + ", got " + text(got, i));
+      }
+    }
+  }
+
+  /**
+   * Fails naming the first index where {@code got} differs from {@code want}, with the inputs of
+   * that element ({@code inputs}) and both values.
+   */
+  static void assertSameValues(String what, long[] want, long[] got, IntFunction<String> inputs) {
+    for (int i = 0; i < want.length; i++) {
+      if (want[i] != got[i]) {
+        fail(what + ": first difference at index " + i + " (" + inputs.apply(i) + "): expected "
+            + want[i] + ", got " + got[i]);
       }
     }
   }
