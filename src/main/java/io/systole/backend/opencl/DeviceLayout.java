@@ -56,6 +56,11 @@ final class DeviceLayout {
     return family == ConvKernels.Family.INT8 ? 2 : 4;
   }
 
+  /** Bytes of one accumulator: float, int, or a raw fixed-point long. */
+  static int accumulatorBytes(ConvKernels.Family family) {
+    return family == ConvKernels.Family.FIXED ? 8 : 4;
+  }
+
   /** Elements of the packed reductions, (groups, MT, K, MR). */
   static long packedElements(ImplicitGemm g) {
     return (long) g.groups() * tiles(g) * g.k() * MR;
@@ -103,6 +108,15 @@ final class DeviceLayout {
         forEachWeight(g, (src, dst) -> out[dst] = op.weight()[src]);
         yield out;
       }
+    };
+  }
+
+  /** The weights as the operands hold them, (outC, K): what the FPGA array reads. */
+  static Object rawWeights(Operands operands) {
+    return switch (operands) {
+      case Operands.F32Layer op -> op.weight();
+      case Operands.Int8Layer op -> op.weight();
+      case Operands.FixedLayer op -> op.weight();
     };
   }
 

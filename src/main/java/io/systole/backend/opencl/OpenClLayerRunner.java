@@ -31,6 +31,10 @@ import java.util.List;
  *       the input directly: small layers pay the launch cost once per fused group.
  * </ul>
  *
+ * <p>With FPGA kernels ({@link ConvKernels#fpga()}) an array layer is one {@code conv_array}
+ * launch and pooling one {@code pool_line} launch, for a weight-stationary configuration of the
+ * kernels' array size; the strategy does not apply.
+ *
  * <p>Not thread-safe: one thread runs a runner at a time.
  */
 public final class OpenClLayerRunner implements AutoCloseable {
@@ -59,6 +63,9 @@ public final class OpenClLayerRunner implements AutoCloseable {
   /** Work-items per pooling work-group. */
   private static final int POOL_GROUP = 64;
 
+  /** The NDRange of a single work-item kernel. */
+  private static final long[] SINGLE = {1};
+
   /** The 1x1 window of no pooling. */
   private static final Window IDENTITY = new Window(1, 1, 1, 1, 0, 0, 1, 1);
 
@@ -78,7 +85,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
   private final Timings timings = new Timings();
   private ClBuffer input;
   private long inputElements;
-  private ClBuffer packed;
+  private ClBuffer scratch;
 
   private OpenClLayerRunner(ConvKernels kernels, ArrayConfig config, Strategy strategy) {
     this.kernels = kernels;
@@ -113,6 +120,14 @@ public final class OpenClLayerRunner implements AutoCloseable {
     if (ops.isEmpty()) {
       throw new IllegalArgumentException("an OpenCL stage needs at least one step");
     }
+    kernels.fpga().ifPresent(array -> {
+      if (config.dataflow() != Dataflow.WS || config.rows() != array.rows()
+          || config.cols() != array.cols()) {
+        throw new IllegalArgumentException(
+            "the " + kernels.describe() + " reproduce a weight-stationary " + array
+                + " array, not " + config);
+      }
+    });
     OpenClLayerRunner runner = new OpenClLayerRunner(kernels, config, strategy);
     try {
       runner.prepare(ops);
@@ -147,15 +162,9 @@ public final class OpenClLayerRunner implements AutoCloseable {
     inputElements = inputElements(ops.getFirst());
     int bytes = DeviceLayout.activationBytes(kernels.family());
     input = own(context.createBuffer(inputElements * bytes));
-    long packedElements =
-        ops.stream()
-            .filter(op -> op instanceof ClOp.Gemm g && !fused(g))
-            .mapToLong(op -> DeviceLayout.packedElements(((ClOp.Gemm) op).layer().gemm()))
-            .max()
-            .orElse(0);
-    if (packedElements > 0) {
-      int packedBytes = DeviceLayout.packedBytes(kernels.family());
-      packed = own(context.createBuffer(packedElements * packedBytes));
+    long scratchBytes = ops.stream().mapToLong(this::scratchBytes).max().orElse(0);
+    if (scratchBytes > 0) {
+      scratch = own(context.createBuffer(scratchBytes));
     }
     ClBuffer in = input;
     long elements = inputElements;
@@ -177,6 +186,24 @@ public final class OpenClLayerRunner implements AutoCloseable {
       in = step.output();
       elements = count(op.outputShape());
     }
+  }
+
+  /**
+   * Bytes of device scratch a step needs: the packed reductions of the tiled kernels, the
+   * accumulators (M, COLS) of the FPGA array.
+   */
+  private long scratchBytes(ClOp op) {
+    if (!(op instanceof ClOp.Gemm g)) {
+      return 0;
+    }
+    ImplicitGemm gemm = g.layer().gemm();
+    if (kernels.fpga().isPresent()) {
+      return (long) gemm.m() * kernels.fpga().get().cols()
+          * DeviceLayout.accumulatorBytes(kernels.family());
+    }
+    return fused(g)
+        ? 0
+        : DeviceLayout.packedElements(gemm) * DeviceLayout.packedBytes(kernels.family());
   }
 
   private static long inputElements(ClOp op) {
@@ -219,17 +246,28 @@ public final class OpenClLayerRunner implements AutoCloseable {
           "step '" + op.name() + "': " + operands.getClass().getSimpleName()
               + " operands do not suit a " + config.format() + " array");
     }
-    ClBuffer weights = upload(DeviceLayout.weights(operands, g));
     ClBuffer channels = upload(DeviceLayout.channels(operands, g.outC()));
     ClBuffer format = upload(DeviceLayout.formatParameters(operands, config, op.relu()));
     ClBuffer table = upload(DeviceLayout.reductionTable(g));
     int bytes = DeviceLayout.activationBytes(kernels.family());
     ClBuffer out = own(context.createBuffer(count(op.outputShape()) * bytes));
-    boolean os = config.dataflow() == Dataflow.OS;
+    ClOp.Pool pool = op.pool();
+    ClBuffer conv = pool == null ? out : own(context.createBuffer(g.outputElements() * bytes));
     Window w = g.window();
+    if (kernels.fpga().isPresent()) {
+      ClBuffer weights = upload(DeviceLayout.rawWeights(operands));
+      ClKernel kernel = own(kernels.kernel("conv_array"));
+      args(kernel, g.inC(), g.inH(), g.inW(), g.groups(), g.outC(), g.outH(), g.outW(), w.sh(),
+          w.sw(), w.ph(), w.pw(), g.k(), g.n(), g.m(), table, weights, channels, format, in,
+          scratch, conv);
+      Launch array = new Launch(op.name() + " conv_array", kernel, SINGLE, SINGLE);
+      return new Step(op, pool == null ? List.of(array) : List.of(array, pool(pool, conv, out)),
+          out);
+    }
+    ClBuffer weights = upload(DeviceLayout.weights(operands, g));
+    boolean os = config.dataflow() == Dataflow.OS;
     int tiles = DeviceLayout.tiles(g);
     int panels = DeviceLayout.panels(g);
-    ClOp.Pool pool = op.pool();
     if (fused(op)) {
       Window pw = pool == null ? IDENTITY : pool.geometry().window();
       int[] shape = op.outputShape();
@@ -249,21 +287,19 @@ public final class OpenClLayerRunner implements AutoCloseable {
     List<Launch> launches = new ArrayList<>();
     ClKernel pack = own(kernels.kernel("pack"));
     args(pack, g.m(), g.outH(), g.outW(), g.inC(), g.inH(), g.inW(), g.groups(), w.sh(), w.sw(),
-        w.ph(), w.pw(), g.k(), tiles, table, format, in, packed);
+        w.ph(), w.pw(), g.k(), tiles, table, format, in, scratch);
     launches.add(launch(op.name() + " pack", pack,
         new long[] {roundUp(g.m(), DeviceLayout.WG), g.groups(), 1}));
-    ClBuffer conv =
-        pool == null ? out : own(context.createBuffer(g.outputElements() * bytes));
     int hw = g.outH() * g.outW();
     long[] global = {roundUp(tiles, DeviceLayout.WG), panels, g.groups()};
     if (os) {
       ClKernel kernel = own(kernels.kernel("conv_os"));
-      args(kernel, g.m(), g.k(), g.n(), tiles, panels, g.outC(), hw, packed, weights, channels,
+      args(kernel, g.m(), g.k(), g.n(), tiles, panels, g.outC(), hw, scratch, weights, channels,
           format, conv);
       launches.add(launch(op.name() + " conv_os", kernel, global));
     } else {
       ClKernel kernel = own(kernels.kernel("conv_ws"));
-      args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(), hw, packed,
+      args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(), hw, scratch,
           weights, channels, format, conv);
       launches.add(launch(op.name() + " conv_ws", kernel, global));
     }
@@ -277,6 +313,19 @@ public final class OpenClLayerRunner implements AutoCloseable {
     ImplicitGemm p = op.geometry();
     Window w = p.window();
     ClBuffer format = upload(DeviceLayout.poolParameters(config, op.zeroPoint()));
+    if (kernels.fpga().isPresent()) {
+      int line = kernels.fpga().get().line();
+      int need = (w.kh() - 1) * (p.inW() + 2 * w.pw()) + w.kw();
+      if (need > line) {
+        throw new IllegalArgumentException(
+            "pooling '" + op.name() + "' needs a line buffer of " + need + " elements; the FPGA"
+                + " kernels have " + line + " (build them with a longer line)");
+      }
+      ClKernel kernel = own(kernels.kernel("pool_line"));
+      args(kernel, p.batch() * p.inC(), p.inH(), p.inW(), p.outH(), p.outW(), kind(op), w.kh(),
+          w.kw(), w.sh(), w.sw(), w.ph(), w.pw(), op.countIncludePad() ? 1 : 0, format, in, out);
+      return new Launch(op.name() + " pool_line", kernel, SINGLE, SINGLE);
+    }
     ClKernel kernel = own(kernels.kernel("pool"));
     int n = Math.toIntExact(p.outputElements());
     args(kernel, n, p.inH(), p.inW(), p.outH(), p.outW(), kind(op), w.kh(), w.kw(), w.sh(),
