@@ -43,6 +43,10 @@ public final class ClBuffer implements AutoCloseable {
     transfer(queue, true, Pointer.to(source), source.length, null);
   }
 
+  public void write(ClQueue queue, long[] source) {
+    transfer(queue, true, Pointer.to(source), (long) source.length * Sizeof.cl_long, null);
+  }
+
   public void read(ClQueue queue, float[] target) {
     transfer(queue, false, Pointer.to(target), (long) target.length * Sizeof.cl_float, null);
   }
@@ -53,6 +57,10 @@ public final class ClBuffer implements AutoCloseable {
 
   public void read(ClQueue queue, byte[] target) {
     transfer(queue, false, Pointer.to(target), target.length, null);
+  }
+
+  public void read(ClQueue queue, long[] target) {
+    transfer(queue, false, Pointer.to(target), (long) target.length * Sizeof.cl_long, null);
   }
 
   public ClEvent writeTimed(ClQueue queue, float[] source) {

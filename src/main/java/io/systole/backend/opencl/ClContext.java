@@ -110,7 +110,11 @@ public final class ClContext implements AutoCloseable {
     return program;
   }
 
-  private synchronized ClProgram program(String label, String source, String options) {
+  /**
+   * As {@link #program(String, String)}, with {@code label} naming the program in messages (for
+   * a source put together from several kernel files).
+   */
+  public synchronized ClProgram program(String label, String source, String options) {
     String key = ProgramCache.key(source, options, device);
     ClProgram program = programs.get(key);
     if (program == null) {

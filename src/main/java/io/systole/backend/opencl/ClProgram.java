@@ -120,7 +120,17 @@ public final class ClProgram {
    * @throws IllegalArgumentException when there is no such resource
    */
   public static String loadSource(String name) {
-    String path = "accelerators/opencl/" + name + ".cl";
+    return loadSource("opencl", name);
+  }
+
+  /**
+   * The OpenCL C source in the class-path resource {@code accelerators/FOLDER/NAME.cl}, e.g. the
+   * FPGA-flavoured kernels in {@code accelerators/fpga/}.
+   *
+   * @throws IllegalArgumentException when there is no such resource
+   */
+  public static String loadSource(String folder, String name) {
+    String path = "accelerators/" + folder + "/" + name + ".cl";
     try (InputStream in = ClProgram.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalArgumentException(
