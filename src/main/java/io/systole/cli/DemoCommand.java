@@ -1,53 +1,96 @@
 package io.systole.cli;
 
+import io.systole.backend.Devices;
 import io.systole.model.Accounting;
-import io.systole.model.Network;
-import io.systole.model.Zoo;
-import io.systole.ref.ReferenceEngine;
+import io.systole.partition.Plan;
+import io.systole.profile.Profile;
+import io.systole.runtime.Runtime;
+import io.systole.sim.FastEngine;
+import io.systole.sim.Simulator;
 import io.systole.tensor.Tensor;
+import io.systole.train.Dataset;
+import io.systole.verify.Verifier;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code systole demo}: the main job on LeNet-5 for 28x28 inputs. */
+/** {@code systole demo}: the whole path on the trained LeNet-5. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "LeNet-5 end to end: accounting with the sharing figures, then a run on a generated batch.")
+        description = "LeNet-5 trained on Fashion-MNIST end to end: the sharing figures, the plan, a run on the best"
+                + " available device, verification against the simulator and a short profile.")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Batch size of the generated input (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "16", description = "Images to run (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Network net = Zoo.get("lenet5-28");
-        out.print(SummaryCommand.text(net, Accounting.of(net)));
-        float[] x = new float[Math.toIntExact(batch * net.inputShape().size())];
-        SplittableRandom rnd = new SplittableRandom(42);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextDouble();
-        }
-        Tensor in = Tensor.of(x, net.inputShape().batched(batch));
-        long t0 = System.nanoTime();
-        Tensor y = ReferenceEngine.forward(net, in);
-        long t1 = System.nanoTime();
-        out.printf("%nran %s on a generated batch of %d with the reference engine: %.2f ms%n", net.name(), batch,
-                (t1 - t0) / 1e6);
-        float[] p = y.floats();
-        int classes = net.outputShape().c();
-        for (int b = 0; b < batch; b++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                best = p[b * classes + c] > p[b * classes + best] ? c : best;
+        Devices.Choice choice = Devices.best();
+        try (Execution e = new Execution()) {
+            e.model = "lenet5-fashion";
+            e.arrayOptions = new ArrayOptions();
+            e.arrayOptions.preset = "16x16-ws";
+            e.device = choice.spec();
+            e.open();
+            out.println("== 1. the model: " + e.net.name() + " trained on Fashion-MNIST");
+            out.print(SummaryCommand.text(e.net, Accounting.of(e.net)));
+
+            Tensor x;
+            int[] labels = null;
+            try {
+                Dataset test = Dataset.open(Dataset.FASHION_MNIST, Dataset.Split.TEST).limit(batch);
+                x = test.images();
+                labels = test.labels();
+                out.printf("%n== 2. input: the first %d Fashion-MNIST test images%n", batch);
+            } catch (IOException | RuntimeException missing) {
+                x = Execution.randomInput(e.net, batch, 42);
+                out.printf("%n== 2. input: %d generated images (%s)%n", batch, missing.getMessage());
             }
-            out.printf("  sample %d: class %d (p = %.3f)%n", b, best, p[b * classes + best]);
+
+            Plan plan = e.plan(batch);
+            out.printf("%n== 3. the plan on %s (%s)%n", choice.spec(), choice.why());
+            out.print(plan.table());
+
+            Runtime.Execution run = e.runtime().execute(plan, x, true);
+            out.printf("%n== 4. the run: %.2f ms for %d images%n", run.wallSeconds() * 1e3, batch);
+            float[] p = run.output().floats();
+            int classes = e.net.outputShape().c();
+            int correct = 0;
+            for (int b = 0; b < batch; b++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    best = p[b * classes + c] > p[b * classes + best] ? c : best;
+                }
+                String name = Dataset.FASHION_MNIST_CLASSES.get(best);
+                if (labels != null) {
+                    correct += best == labels[b] ? 1 : 0;
+                    out.printf("  image %2d: %-12s (p = %.3f), label %s%n", b, name, p[b * classes + best],
+                            Dataset.FASHION_MNIST_CLASSES.get(labels[b]));
+                } else {
+                    out.printf("  image %2d: %-12s (p = %.3f)%n", b, name, p[b * classes + best]);
+                }
+            }
+            if (labels != null) {
+                out.printf("  %d of %d correct%n", correct, batch);
+            }
+
+            Verifier.Result res = Verifier.compare(e.net, new Simulator(e.cfg, new FastEngine()).run(e.net, x).values(),
+                    run.values());
+            out.printf("%n== 5. verification against the simulator (%s, %s %s, %s): %s%n", e.cfg.name(), e.cfg.size(),
+                    e.cfg.dataflow(), e.cfg.format(), res.passed() ? "PASS, every layer bit for bit" : "FAIL, "
+                            + res.first());
+
+            Profile prof = ProfileCommand.profile(e, batch, 2, 3);
+            out.printf("%n== 6. profile (3 repetitions after 2 warm-up runs)%n");
+            out.print(prof.table());
+            out.flush();
+            return res.passed() ? 0 : 1;
         }
-        out.flush();
-        return 0;
     }
 }

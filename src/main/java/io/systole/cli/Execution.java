@@ -35,6 +35,11 @@ final class Execution implements AutoCloseable {
     @Option(names = "--place", paramLabel = "LAYER=DEVICE,...", description = "Pin layers to devices, e.g. conv1=opencl:0,fc1=jvm.")
     String place;
 
+    @Option(names = "--kernel-binary", paramLabel = "FILE",
+            description = "Load the OpenCL kernels from a saved device binary (systole compile-kernels) instead of"
+                    + " building them from source: the FPGA deployment path.")
+    Path kernelBinary;
+
     @Option(names = "--dot", paramLabel = "plan.dot", description = "Write the plan as Graphviz DOT.")
     Path dot;
 
@@ -50,7 +55,7 @@ final class Execution implements AutoCloseable {
             throw new IllegalArgumentException("format " + cfg.format() + ": running a network in int8 or fixed point"
                     + " needs a quantized model (systole quantize); this model is float32");
         }
-        backends = Devices.select(device, cfg);
+        backends = Devices.select(device, cfg, kernelBinary);
         return this;
     }
 

@@ -46,6 +46,33 @@ public final class ModelFile {
         return spec.toLowerCase(Locale.ROOT).endsWith(".onnx") ? OnnxImport.read(p) : load(p);
     }
 
+    /**
+     * Loads a model shipped as class-path resources {@code BASE.json} and {@code BASE.npz} (copied
+     * to a temporary folder, read, and removed).
+     */
+    public static Network loadResource(String base) throws IOException {
+        String stem = base.substring(base.lastIndexOf('/') + 1);
+        Path dir = Files.createTempDirectory("systole-model");
+        try {
+            for (String ext : new String[] {".json", ".npz"}) {
+                try (var in = ModelFile.class.getClassLoader().getResourceAsStream(base + ext)) {
+                    if (in == null) {
+                        throw new IOException("resource " + base + ext + " is missing");
+                    }
+                    Files.copy(in, dir.resolve(stem + ext));
+                }
+            }
+            return load(dir.resolve(stem + ".json"));
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
     /** Writes {@code file} (JSON) and its weights archive beside it, each atomically. */
     public static void save(Network net, Path file) throws IOException {
         String stem = file.getFileName().toString().replaceFirst("\\.json$", "");

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Named reference networks. Every network comes with deterministic He-uniform weights (seed 0);
- * trained weights are loaded from model files.
+ * Named reference networks: architectures with deterministic He-uniform weights (seed 0), and
+ * trained models shipped with systole ({@code models/} in the source tree, class-path resources
+ * at run time).
  */
 public final class Zoo {
     /** A zoo entry: name, one-line description, factory. */
@@ -17,20 +18,32 @@ public final class Zoo {
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
     static {
-        entry("lenet5", "LeNet-5, classic 32x32x1 input, average pooling", Zoo::lenet5);
-        entry("lenet5-28", "LeNet-5 for 28x28x1 inputs (Fashion-MNIST), max pooling", Zoo::lenet5For28);
-        entry("alexnet", "AlexNet, single tower, 227x227x3", Zoo::alexnet);
-        entry("vgg16", "VGG-16, 224x224x3", Zoo::vgg16);
-        entry("tiny", "tiny network with awkward sizes: 9x9 input, 3->5->7 channels, stride 2, groups, dilation",
+        untrained("lenet5", "LeNet-5, classic 32x32x1 input, average pooling", Zoo::lenet5);
+        untrained("lenet5-28", "LeNet-5 for 28x28x1 inputs (Fashion-MNIST), max pooling", Zoo::lenet5For28);
+        trained("lenet5-fashion", "lenet5-28 trained on Fashion-MNIST: 89.57% top-1 on its test set");
+        untrained("alexnet", "AlexNet, single tower, 227x227x3", Zoo::alexnet);
+        untrained("vgg16", "VGG-16, 224x224x3", Zoo::vgg16);
+        untrained("tiny", "tiny network with awkward sizes: 9x9 input, 3->5->7 channels, stride 2, groups, dilation",
                 Zoo::tiny);
-        entry("tied-mlp", "an MLP applying one shared hidden layer three times (weight tying)", Zoo::tiedMlp);
+        untrained("tied-mlp", "an MLP applying one shared hidden layer three times (weight tying)", Zoo::tiedMlp);
     }
 
     private Zoo() {
     }
 
-    private static void entry(String name, String description, Supplier<Network> factory) {
-        ENTRIES.put(name, new Entry(name, description, factory));
+    private static void untrained(String name, String description, Supplier<Network> factory) {
+        ENTRIES.put(name, new Entry(name, description, () -> factory.get().initialise(0)));
+    }
+
+    private static void trained(String name, String description) {
+        ENTRIES.put(name, new Entry(name, description, () -> {
+            try {
+                return ModelFile.loadResource("models/" + name);
+            } catch (java.io.IOException e) {
+                throw new ModelException("zoo model '" + name + "' could not be read from the class path: "
+                        + e.getMessage(), e);
+            }
+        }));
     }
 
     public static List<Entry> entries() {
@@ -41,13 +54,13 @@ public final class Zoo {
         return ENTRIES.containsKey(name);
     }
 
-    /** The named network with seed-0 weights. */
+    /** The named network: trained weights, or seed-0 weights for an architecture. */
     public static Network get(String name) {
         Entry e = ENTRIES.get(name);
         if (e == null) {
             throw new ModelException("no model '" + name + "' in the zoo; known: " + String.join(", ", ENTRIES.keySet()));
         }
-        return e.factory().get().initialise(0);
+        return e.factory().get();
     }
 
     static Conv2d conv(String name, int in, int out, int k, int stride, int pad) {

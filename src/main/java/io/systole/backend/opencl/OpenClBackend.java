@@ -1,0 +1,203 @@
+package io.systole.backend.opencl;
+
+import io.systole.backend.Backend;
+import io.systole.backend.Stage;
+import io.systole.model.Accounting;
+import io.systole.model.Conv2d;
+import io.systole.model.Dense;
+import io.systole.model.Flatten;
+import io.systole.model.Layer;
+import io.systole.model.Network;
+import io.systole.model.Pool2d;
+import io.systole.model.ReLU;
+import io.systole.sim.ArrayConfig;
+import io.systole.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An OpenCL device as a {@link Backend}: a stage becomes {@link ClOp} steps (convolution or
+ * dense with its ReLU and pooling fused) run by one {@link OpenClLayerRunner} per stage and
+ * batch, built once with the weights uploaded once. Step outputs stay on the device; nodes fused
+ * inside a step are not materialized. Times come from OpenCL event profiling: each step's
+ * kernels go to its first node, the input transfer to the first node, the output transfer to
+ * the last.
+ */
+public final class OpenClBackend implements Backend {
+  private final ClDevice device;
+  private final ArrayConfig cfg;
+  private final ClContext context;
+  private final ConvKernels kernels;
+  private final Map<String, OpenClLayerRunner> runners = new HashMap<>();
+  private final double flops;
+  private final double launch;
+  private final double link;
+
+  /**
+   * Builds (or loads from {@code binary}, when not null) the kernels of the array's format family
+   * on the device, then measures its throughput, launch overhead and link bandwidth once.
+   */
+  public OpenClBackend(ClDevice device, ArrayConfig cfg, Path binary) {
+    this.device = device;
+    this.cfg = cfg;
+    this.context = ClContext.create(device);
+    ConvKernels.Family family = ConvKernels.Family.of(cfg.format());
+    this.kernels = binary == null ? ConvKernels.build(context, family)
+        : ConvKernels.fromBinary(context, family, binary);
+    this.launch = OpenCl.launchOverheadNanos(device) / 1e9;
+    this.link = measureLink();
+    this.flops = measureFlops();
+  }
+
+  @Override
+  public String id() {
+    return device.id();
+  }
+
+  @Override
+  public String description() {
+    return device.name() + " (" + device.type() + ", " + device.platform().name() + ")";
+  }
+
+  @Override
+  public boolean accelerator() {
+    return true;
+  }
+
+  @Override
+  public boolean supports(Layer layer) {
+    return layer instanceof Conv2d || layer instanceof Dense || layer instanceof Pool2d
+        || layer instanceof ReLU || layer instanceof Flatten;
+  }
+
+  /** The throughput measured on a 32 -> 32 channel 3x3 convolution (28x28, batch 4). */
+  @Override
+  public double peakFlops() {
+    return flops;
+  }
+
+  @Override
+  public double computeSeconds(Network net, Network.Node node, int batch) {
+    long macs = Accounting.macs(net, node);
+    return macs > 0 ? 2.0 * macs * batch / flops : node.output().size() * batch * 4.0 / link;
+  }
+
+  @Override
+  public double launchSeconds() {
+    return launch;
+  }
+
+  @Override
+  public double linkBytesPerSecond() {
+    return link;
+  }
+
+  @Override
+  public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
+    int batch = input.dim(0);
+    OpenClLayerRunner runner = runners.computeIfAbsent(stage.network().name() + "@" + batch, k -> {
+      List<ClOp> ops = ClOp.of(stage.network(), batch, true);
+      int covered = ops.stream().mapToInt(op -> op.name().split("\\+").length).sum();
+      long flattens = stage.nodes().stream().filter(n -> n.layer() instanceof Flatten).count();
+      if (covered + flattens != stage.nodes().size()) {
+        throw new IllegalArgumentException("stage '" + stage.network().name() + "' on " + id()
+            + " holds a layer OpenCL cannot run there (a ReLU that follows no convolution or"
+            + " dense layer); pin it to jvm");
+      }
+      return OpenClLayerRunner.create(kernels, cfg, ops);
+    });
+    Map<String, Timings.Entry> before = new HashMap<>(runner.timings().entries());
+    boolean all = stage.nodes().stream().anyMatch(n -> wanted.contains(n.name())
+        && n != stage.nodes().getLast());
+    List<Tensor> outs = all ? runner.runSteps(input) : List.of(runner.run(input));
+    Map<String, Tensor> result = new LinkedHashMap<>();
+    List<ClOp> ops = runner.ops();
+    for (int i = 0; i < outs.size(); i++) {
+      ClOp op = all ? ops.get(i) : ops.getLast();
+      String last = lastNode(op);
+      result.put(last, outs.get(i).reshape(stage.network().node(last).output().batched(batch)));
+    }
+    Tensor end = result.get(lastNode(ops.getLast()));
+    for (Network.Node n : stage.nodes()) {
+      if (n.layer() instanceof Flatten && wanted.contains(n.name())) {
+        result.put(n.name(), end.reshape(n.output().batched(batch)));
+      }
+    }
+    String finalNode = stage.nodes().getLast().name();
+    if (!result.containsKey(finalNode)) {
+      result.put(finalNode, end.reshape(stage.nodes().getLast().output().batched(batch)));
+    }
+    return new StageResult(result, timings(stage, ops, before, runner.timings().entries()));
+  }
+
+  private static String lastNode(ClOp op) {
+    String[] parts = op.name().split("\\+");
+    return parts[parts.length - 1];
+  }
+
+  /** The event times of one run, the difference of the runner's totals, attributed to nodes. */
+  private static List<NodeTiming> timings(Stage stage, List<ClOp> ops, Map<String, Timings.Entry> before,
+      Map<String, Timings.Entry> after) {
+    Map<String, double[]> byNode = new LinkedHashMap<>();
+    stage.nodes().forEach(n -> byNode.put(n.name(), new double[2]));
+    for (Map.Entry<String, Timings.Entry> e : after.entrySet()) {
+      Timings.Entry b = before.get(e.getKey());
+      double s = (e.getValue().totalNanos() - (b == null ? 0 : b.totalNanos())) / 1e9;
+      String key = e.getKey();
+      if (key.equals("input")) {
+        byNode.get(stage.nodes().getFirst().name())[1] += s;
+      } else if (key.equals("output")) {
+        byNode.get(stage.nodes().getLast().name())[1] += s;
+      } else if (key.endsWith(" read")) {
+        String step = key.substring(0, key.length() - " read".length());
+        byNode.get(step.substring(step.lastIndexOf('+') + 1))[1] += s;
+      } else {
+        String step = key.substring(0, key.indexOf(' ') < 0 ? key.length() : key.indexOf(' '));
+        byNode.get(step.split("\\+")[0])[0] += s;
+      }
+    }
+    List<NodeTiming> out = new ArrayList<>();
+    byNode.forEach((n, t) -> out.add(new NodeTiming(n, t[0], t[1], 0)));
+    return out;
+  }
+
+  private double measureLink() {
+    float[] data = new float[1 << 22];
+    try (ClQueue q = context.createQueue(); ClBuffer b = context.createBuffer(data.length * 4L)) {
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < 3; i++) {
+        try (ClEvent ev = b.writeTimed(q, data)) {
+          best = Math.min(best, ev.durationNanos());
+        }
+      }
+      return data.length * 4.0 / (Math.max(best, 1) / 1e9);
+    }
+  }
+
+  private double measureFlops() {
+    Conv2d c = Conv2d.builder().setName("calibration").setInChannels(32).setOutChannels(32).setKernel(3)
+        .optPadding(1).build();
+    Network net = Network.builder("calibration", io.systole.model.Shape.chw(32, 28, 28)).add(c).build();
+    try (OpenClLayerRunner r = OpenClLayerRunner.create(kernels, cfg, ClOp.of(net, 4, true))) {
+      Tensor x = Tensor.zeros(io.systole.sim.ArrayLayer.activationType(cfg.format()), 4, 32, 28, 28);
+      long best = Long.MAX_VALUE;
+      for (int i = 0; i < 4; i++) {
+        long t0 = System.nanoTime();
+        r.run(x);
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+      return 2.0 * Accounting.macs(net, net.nodes().getFirst()) * 4 / (best / 1e9);
+    }
+  }
+
+  @Override
+  public void close() {
+    runners.values().forEach(OpenClLayerRunner::close);
+    context.close();
+  }
+}
