@@ -50,7 +50,8 @@ final class VerifyCommand implements Callable<Integer> {
             Verifier.Result res = Verifier.compare(e.net, golden, run.values());
             for (Verifier.NodeResult n : res.nodes()) {
                 out.printf("  %-10s %-9s %s%n", n.node(), plan.step(n.node()).device(),
-                        n.equal() ? "equal (" + n.elements() + " elements)" : n.mismatch().toString());
+                        !n.materialized() ? "fused into the next kernel, checked through its output"
+                                : n.equal() ? "equal (" + n.elements() + " elements)" : n.mismatch().toString());
             }
             out.println(res.passed()
                     ? "verification: PASS, every layer of " + e.net.name() + " equals the simulator (" + e.cfg.name()

@@ -102,7 +102,9 @@ class CliTest {
         Result r = run("demo", "--batch", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("weight sharing:"), r.out());
-        assertTrue(r.out().contains("sample 1: class"), r.out());
+        assertTrue(r.out().contains("image  1: "), r.out());
+        assertTrue(r.out().contains("verification against the simulator") && r.out().contains("PASS"), r.out());
+        assertTrue(r.out().contains("== 6. profile"), r.out());
     }
 
     @Test
