@@ -6,7 +6,9 @@ import io.systole.arith.NumberFormat;
 import io.systole.model.Add;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
+import io.systole.model.Layer;
 import io.systole.model.Network;
+import io.systole.model.Parameter;
 import io.systole.model.ReLU;
 import io.systole.model.Softmax;
 import io.systole.sim.ArrayConfig;
@@ -86,6 +88,21 @@ public final class QuantizedNetwork {
         check();
     }
 
+    /** Whether a layer runs on the array: convolution and dense layers. */
+    static boolean onArray(Layer l) {
+        return l instanceof Conv2d || l instanceof Dense;
+    }
+
+    /** The weight of an array layer: (outC, inC/groups, kH, kW) or (out, in). */
+    static Parameter weight(Layer l) {
+        return l instanceof Conv2d c ? c.weight() : ((Dense) l).weight();
+    }
+
+    /** The bias (outC) of an array layer, or {@code null}. */
+    static Parameter bias(Layer l) {
+        return l instanceof Conv2d c ? c.bias() : ((Dense) l).bias();
+    }
+
     /** Refuses what a quantized network cannot hold, naming the node. */
     static void requireSupported(Network net) {
         List<Network.Node> nodes = net.nodes();
@@ -118,7 +135,7 @@ public final class QuantizedNetwork {
             String from = n.inputs().getFirst();
             if (n.layer() instanceof ReLU && !from.equals(Network.INPUT) && uses.get(from) == 1) {
                 Network.Node producer = net.node(from);
-                if (producer.layer() instanceof Conv2d || producer.layer() instanceof Dense) {
+                if (onArray(producer.layer())) {
                     folds.put(from, n.name());
                 }
             }
@@ -159,7 +176,7 @@ public final class QuantizedNetwork {
                     }
                 }
             }
-            if (!(node.layer() instanceof Conv2d || node.layer() instanceof Dense) && ops.containsKey(node.name())) {
+            if (!onArray(node.layer()) && ops.containsKey(node.name())) {
                 throw new IllegalArgumentException(at + "a " + node.layer().type() + " has no array operands");
             }
         }
