@@ -11,6 +11,7 @@ import io.systole.model.Network;
 import io.systole.model.Parameter;
 import io.systole.model.ReLU;
 import io.systole.model.Softmax;
+import io.systole.ref.ReferenceEngine;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.ArrayLayer;
 import io.systole.sim.ImplicitGemm;
@@ -209,6 +210,11 @@ public final class QuantizedNetwork {
                 if (o.relu() != (relu != null)) {
                     throw new IllegalArgumentException(at + "the operands' ReLU flag is " + o.relu());
                 }
+                float[] scales = weightScales.get(node.layer().name());
+                if (scales == null || scales.length != g.outC()) {
+                    throw new IllegalArgumentException(at + "layer '" + node.layer().name() + "' needs " + g.outC()
+                            + " weight scales, got " + (scales == null ? "none" : scales.length));
+                }
                 boolean shift = ((Int8Format) format).requantMode() == Int8Format.RequantMode.MULTIPLIER_SHIFT;
                 if (shift != (o.multipliers() != null)) {
                     throw new IllegalArgumentException(at + "requantization entries do not suit "
@@ -287,7 +293,7 @@ public final class QuantizedNetwork {
 
     /** A float input batch (n, ...input shape) in the input's encoding. */
     public Tensor quantizeInput(Tensor x) {
-        io.systole.ref.ReferenceEngine.checkInput(network, x);
+        ReferenceEngine.checkInput(network, x);
         return activation(Network.INPUT).encode(x, null);
     }
 
