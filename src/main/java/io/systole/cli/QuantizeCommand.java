@@ -67,7 +67,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " layout: fashion-mnist (Debian package dataset-fashion-mnist) or a directory.")
     String data;
 
-    @Option(names = "--samples", defaultValue = "1000", description = "Calibration samples from --data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N", description = "Calibration samples from --data (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile",
@@ -93,7 +93,7 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "Report on this batch (default: the test split of --data, else the calibration batch).")
     Path eval;
 
-    @Option(names = "--eval-samples", defaultValue = "1000",
+    @Option(names = "--eval-samples", defaultValue = "1000", paramLabel = "N",
             description = "Report on the first N test images of --data (default ${DEFAULT-VALUE}).")
     int evalSamples;
 
