@@ -59,7 +59,8 @@ final class QuantizeCommand implements Callable<Integer> {
             + " --per-layer entries take precedence.")
     boolean fitIntBits;
 
-    @Option(names = "--calibration", paramLabel = "x.npy", description = "Calibration batch, float32 (N, C, H, W) or (N, F).")
+    @Option(names = "--calibration", paramLabel = "x.npy",
+            description = "Calibration batch, float32 (N, C, H, W) or (N, F).")
     Path calibration;
 
     @Option(names = "--data", paramLabel = "fashion-mnist|DIR",
@@ -67,7 +68,8 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " layout: fashion-mnist (Debian package dataset-fashion-mnist) or a directory.")
     String data;
 
-    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N", description = "Calibration samples from --data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
+            description = "Calibration samples from --data (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile",
@@ -108,12 +110,12 @@ final class QuantizeCommand implements Callable<Integer> {
         NumberFormat nf = NumberFormat.parse(format);
         Map<String, FixedFormat> layers = layerFormats(perLayer);
         if (!layers.isEmpty() && !(nf instanceof FixedFormat)) {
-            throw new IllegalArgumentException("--per-layer takes fixed-point formats and needs a fixed-point --format, got "
-                    + nf);
+            throw new IllegalArgumentException("--per-layer takes fixed-point formats and needs a fixed-point"
+                    + " --format, got " + nf);
         }
         Network net = ModelFile.resolve(model);
-        Samples cal = calibration != null ? Samples.npy(calibration) : data != null ? Samples.dataset(data, true, samples)
-                : null;
+        Samples cal = calibration != null ? Samples.npy(calibration)
+                : data != null ? Samples.dataset(data, true, samples) : null;
         if (cal == null && (nf instanceof Int8Format || fitIntBits)) {
             throw new IllegalArgumentException((fitIntBits ? "--fit-int-bits" : "int8")
                     + " needs calibration samples: --calibration x.npy or --data fashion-mnist");

@@ -60,8 +60,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL|Q.json|TOPOLOGY.csv", description = "A zoo name, a model file, a quantized model file,"
-            + " or a topology CSV.")
+    @Parameters(paramLabel = "MODEL|Q.json|TOPOLOGY.csv",
+            description = "A zoo name, a model file, a quantized model file, or a topology CSV.")
     String source;
 
     @Option(names = "--preset", paramLabel = "NAME|FILE", defaultValue = "16x16-ws",
@@ -142,7 +142,8 @@ final class SimulateCommand implements Callable<Integer> {
                     + " need quantized layers (systole quantize); float models are timed only"));
         }
         if (raw && (quantized == null || output == null)) {
-            throw new IllegalArgumentException("--raw writes the raw output of a quantized model: it needs one, and --output");
+            throw new IllegalArgumentException("--raw writes the raw output of a quantized model: it needs one,"
+                    + " and --output");
         }
         Simulator sim = new Simulator(cfg, eng, progress);
         Tensor x = values ? (input != null ? Npy.read(input) : randomInput(net, batch)) : null;

@@ -197,7 +197,8 @@ public final class ErrorReport {
                 top1.samples(), 100 * top1.agreement());
         if (top1.floatCorrect() >= 0) {
             s += String.format(Locale.ROOT, "; accuracy: float %.2f%%, %s %.2f%%",
-                    100.0 * top1.floatCorrect() / top1.samples(), format, 100.0 * top1.quantizedCorrect() / top1.samples());
+                    100.0 * top1.floatCorrect() / top1.samples(), format,
+                    100.0 * top1.quantizedCorrect() / top1.samples());
         }
         return s;
     }
@@ -205,9 +206,9 @@ public final class ErrorReport {
     /**
      * The JSON object: {@code network}, {@code format}, {@code layers} (per tensor {@code name},
      * {@code type}, {@code encoding}, {@code elements}, {@code max_abs_error}, {@code sqnr_db} (null
-     * when not finite: no noise, or no signal), {@code signal_power}, {@code noise_power}) and {@code top1} ({@code samples},
-     * {@code agree}, {@code agreement}, and with labels {@code float_correct},
-     * {@code quantized_correct}).
+     * when not finite: no noise, or no signal), {@code signal_power}, {@code noise_power}) and
+     * {@code top1} ({@code samples}, {@code agree}, {@code agreement}, and with labels
+     * {@code float_correct}, {@code quantized_correct}).
      */
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();

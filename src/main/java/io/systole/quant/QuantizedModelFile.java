@@ -326,8 +326,8 @@ public final class QuantizedModelFile {
         String text(JsonNode o, String field, String where) {
             JsonNode v = o == null ? null : o.get(field);
             if (v == null || !v.isTextual() || v.asText().isBlank()) {
-                throw error((where.isEmpty() ? "" : where + ": ") + "field '" + field + "' must be a non-empty string, got "
-                        + v);
+                throw error((where.isEmpty() ? "" : where + ": ") + "field '" + field
+                        + "' must be a non-empty string, got " + v);
             }
             return v.asText();
         }
@@ -353,7 +353,8 @@ public final class QuantizedModelFile {
                     if (zp == null || !zp.canConvertToInt() || !zp.isIntegralNumber()) {
                         throw error(where + ": field 'zero_point' must be an integer, got " + zp);
                     }
-                    return new Activation.Int8(new QuantParams(Float.parseFloat(number(o, "scale", where)), zp.intValue()));
+                    float scale = Float.parseFloat(number(o, "scale", where));
+                    return new Activation.Int8(new QuantParams(scale, zp.intValue()));
                 }
                 if (enc.startsWith("fixed")) {
                     return new Activation.Fixed((FixedFormat) NumberFormat.parse(enc));

@@ -167,13 +167,14 @@ public final class QuantizedNetwork {
                 case Dense d -> checkOp(at, node, ImplicitGemm.of(d, 1), in, out, folds.get(node.name()));
                 case Softmax s -> {
                     if (!(out instanceof Activation.F32)) {
-                        throw new IllegalArgumentException(at + "the softmax output must be f32, got " + out.describe());
+                        throw new IllegalArgumentException(at + "the softmax output must be f32, got "
+                                + out.describe());
                     }
                 }
                 default -> {
                     if (!out.equals(in)) {
-                        throw new IllegalArgumentException(at + "a " + node.layer().type() + " keeps its input's encoding "
-                                + in.describe() + ", got " + out.describe());
+                        throw new IllegalArgumentException(at + "a " + node.layer().type()
+                                + " keeps its input's encoding " + in.describe() + ", got " + out.describe());
                     }
                 }
             }
@@ -199,13 +200,15 @@ public final class QuantizedNetwork {
         switch (op.operands()) {
             case Operands.Int8Layer o -> {
                 if (!op.format().equals(format)) {
-                    throw new IllegalArgumentException(at + "int8 operands in format " + op.format() + ", the network is "
-                            + format);
+                    throw new IllegalArgumentException(at + "int8 operands in format " + op.format()
+                            + ", the network is " + format);
                 }
                 if (!(in instanceof Activation.Int8 i) || !(out instanceof Activation.Int8 y)
-                        || i.params().zeroPoint() != o.inputZeroPoint() || y.params().zeroPoint() != o.outputZeroPoint()) {
+                        || i.params().zeroPoint() != o.inputZeroPoint()
+                        || y.params().zeroPoint() != o.outputZeroPoint()) {
                     throw new IllegalArgumentException(at + "operand zero points " + o.inputZeroPoint() + " -> "
-                            + o.outputZeroPoint() + " do not match the tensors " + in.describe() + " -> " + out.describe());
+                            + o.outputZeroPoint() + " do not match the tensors " + in.describe() + " -> "
+                            + out.describe());
                 }
                 if (o.relu() != (relu != null)) {
                     throw new IllegalArgumentException(at + "the operands' ReLU flag is " + o.relu());
@@ -233,7 +236,8 @@ public final class QuantizedNetwork {
                     throw new IllegalArgumentException(at + "the operands' ReLU flag is " + o.relu());
                 }
             }
-            case Operands.F32Layer o -> throw new IllegalArgumentException(at + "float operands in a quantized network");
+            case Operands.F32Layer o ->
+                    throw new IllegalArgumentException(at + "float operands in a quantized network");
         }
     }
 
@@ -251,7 +255,8 @@ public final class QuantizedNetwork {
     public Activation activation(String tensor) {
         Activation a = activations.get(tensor);
         if (a == null) {
-            throw new IllegalArgumentException("quantized network '" + network.name() + "' has no tensor '" + tensor + "'");
+            throw new IllegalArgumentException("quantized network '" + network.name() + "' has no tensor '" + tensor
+                    + "'");
         }
         return a;
     }

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -191,8 +192,8 @@ class QuantizeCommandTest {
         }
         assertFalse(Files.exists(q));
         assertFalse(Files.exists(dir.resolve("none.npz")));
-        Map<String, FixedFormat> m = QuantizeCommand.layerFormats(java.util.List.of("a=fixed<8,3,RND,SAT>, b=fixed<9,2>",
+        Map<String, FixedFormat> m = QuantizeCommand.layerFormats(List.of("a=fixed<8,3,RND,SAT>, b=fixed<9,2>",
                 "c=fixed<4,1>"));
-        assertEquals(java.util.List.of("a", "b", "c"), java.util.List.copyOf(m.keySet()));
+        assertEquals(List.of("a", "b", "c"), List.copyOf(m.keySet()));
     }
 }
