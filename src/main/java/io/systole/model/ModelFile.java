@@ -48,11 +48,22 @@ public final class ModelFile {
     public static void save(Network net, Path file) throws IOException {
         String stem = file.getFileName().toString().replaceFirst("\\.json$", "");
         Path npz = file.resolveSibling(stem + ".npz");
+        ObjectNode root = toJson(net);
+        root.put("weights", npz.getFileName().toString());
+        Npz.write(npz, parameters(net));
+        AtomicFiles.writeString(file, JSON.writeValueAsString(root) + "\n");
+    }
+
+    /**
+     * The JSON description of a network as a model file holds it ({@code format}, {@code name},
+     * {@code input}, {@code layers}, and {@code graph} unless the network is a plain chain), without
+     * the {@code weights} field; other files embed it.
+     */
+    public static ObjectNode toJson(Network net) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("name", net.name());
         root.set("input", ints(net.inputShape().dims()));
-        root.put("weights", npz.getFileName().toString());
         ArrayNode layers = root.putArray("layers");
         for (Layer l : net.layers()) {
             layers.add(describe(l));
@@ -67,12 +78,16 @@ public final class ModelFile {
                 n.inputs().forEach(in::add);
             }
         }
+        return root;
+    }
+
+    /** Every distinct parameter's values, copied, by parameter name (the weights archive's content). */
+    public static Map<String, Tensor> parameters(Network net) {
         Map<String, Tensor> arrays = new LinkedHashMap<>();
         for (Parameter p : net.parameters()) {
             arrays.put(p.name(), Tensor.of(p.data().clone(), p.shape()));
         }
-        Npz.write(npz, arrays);
-        AtomicFiles.writeString(file, JSON.writeValueAsString(root) + "\n");
+        return arrays;
     }
 
     private static boolean isPlainChain(Network net) {
@@ -138,11 +153,7 @@ public final class ModelFile {
         if (root == null || !root.isObject()) {
             throw r.error("the top level must be a JSON object");
         }
-        if (!FORMAT.equals(root.path("format").asText())) {
-            throw r.error("field 'format' must be \"" + FORMAT + "\", got " + root.path("format"));
-        }
-        String name = r.text(root, "", "name");
-        int[] in = r.intArray(root, "", "input", -1);
+        r.requireFormat(root);
         Map<String, Tensor> weights = Map.of();
         if (root.hasNonNull("weights")) {
             Path npz = file.resolveSibling(r.text(root, "", "weights"));
@@ -151,6 +162,21 @@ public final class ModelFile {
             }
             weights = Npz.read(npz);
         }
+        return fromJson(root, weights, file);
+    }
+
+    /**
+     * A network from its JSON description ({@link #toJson}) and its parameters by name; errors
+     * name {@code file}, and the layer and field.
+     */
+    public static Network fromJson(JsonNode root, Map<String, Tensor> weights, Path file) {
+        Reader r = new Reader(file);
+        if (root == null || !root.isObject()) {
+            throw r.error("the model description must be a JSON object");
+        }
+        r.requireFormat(root);
+        String name = r.text(root, "", "name");
+        int[] in = r.intArray(root, "", "input", -1);
         Map<String, Parameter> params = new HashMap<>();
         Map<String, Layer> layers = new LinkedHashMap<>();
         JsonNode layerList = root.get("layers");
@@ -195,6 +221,12 @@ public final class ModelFile {
     private record Reader(Path file) {
         ModelException error(String what) {
             return new ModelException(file + ": " + what);
+        }
+
+        void requireFormat(JsonNode root) {
+            if (!FORMAT.equals(root.path("format").asText())) {
+                throw error("field 'format' must be \"" + FORMAT + "\", got " + root.path("format"));
+            }
         }
 
         private String where(String layer, String field) {
