@@ -14,7 +14,6 @@ import io.systole.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * simulator's output bit for bit. One build per project.
  */
 class CsimTest {
-    private static final Set<String> LENET5 = Set.of("conv1", "pool1", "conv2", "pool2", "conv3");
-    private static final Set<String> LENET5_28 = Set.of("conv1", "pool1", "conv2", "pool2");
+    private static final List<String> LENET5 = List.of("conv1", "pool1", "conv2", "pool2", "conv3");
+    private static final List<String> LENET5_28 = List.of("conv1", "pool1", "conv2", "pool2");
 
     @TempDir
     Path dir;
@@ -50,8 +49,8 @@ class CsimTest {
             long weightLimit, boolean plant) throws Exception {
         ArrayConfig cfg = ArrayConfig.DEFAULT.withName("csim").withFormat(NumberFormat.parse(format))
                 .withSize(rows, cols).withDataflow(Dataflow.parse(dataflow));
-        Set<String> names = model.equals("lenet5") ? LENET5 : LENET5_28;
-        List<HlsLayer> layers = QuantizedLayers.of(Zoo.get(model), cfg, names, inputScale, 7);
+        List<String> names = model.equals("lenet5") ? LENET5 : LENET5_28;
+        List<HlsLayer> layers = Quantized.layers(Zoo.get(model), cfg, names, inputScale, 7);
         HlsProject.Builder b = HlsProject.builder(cfg).setSource(model).optWeightHeaderLimit(weightLimit);
         layers.forEach(b::addLayer);
         HlsProject project = b.build();
@@ -97,7 +96,7 @@ class CsimTest {
         Network alexnet = Zoo.get("alexnet");
         Network conv1 = Network.builder("alexnet", alexnet.inputShape()).add(alexnet.node("conv1").layer())
                 .add(new ReLU("relu1")).build();
-        List<HlsLayer> layers = QuantizedLayers.of(conv1, cfg, Set.of("conv1"), 1.0, 7);
+        List<HlsLayer> layers = Quantized.layers(conv1, cfg, List.of("conv1"), 1.0, 7);
         Path out = dir.resolve("alexnet");
         HlsProject.builder(cfg).setSource("alexnet").addLayer(layers.getFirst()).build().write(out);
         Csim.Result r = Csim.make(out);

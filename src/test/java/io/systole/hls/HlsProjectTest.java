@@ -38,7 +38,7 @@ class HlsProjectTest {
     }
 
     private static HlsProject lenet(ArrayConfig cfg) {
-        List<HlsLayer> layers = QuantizedLayers.of(Zoo.get("lenet5-28"), cfg, Set.of("conv1", "pool1"), 1.0, 3);
+        List<HlsLayer> layers = Quantized.layers(Zoo.get("lenet5-28"), cfg, List.of("conv1", "pool1"), 1.0, 3);
         return HlsProject.builder(cfg).setSource("lenet5-28").addLayer(layers.get(0)).addLayer(layers.get(1)).build();
     }
 
@@ -115,7 +115,7 @@ class HlsProjectTest {
     @Test
     void operandsOfAnotherFormatAreRefusedByLayerName() {
         ArrayConfig cfg = int8(4, 4);
-        HlsLayer.Gemm conv = (HlsLayer.Gemm) QuantizedLayers.of(Zoo.get("lenet5-28"), cfg, Set.of("conv1"), 1.0, 3)
+        HlsLayer.Gemm conv = (HlsLayer.Gemm) Quantized.layers(Zoo.get("lenet5-28"), cfg, List.of("conv1"), 1.0, 3)
                 .getFirst();
         var g = conv.layer().gemm();
         HlsLayer wrong = new HlsLayer.Gemm(new ArrayLayer(g, new Operands.FixedLayer(new int[(int) g.weightElements()],
