@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 /** The {@code systole} command. */
 @Command(name = "systole", mixinStandardHelpOptions = true, version = "systole 0.1.0",
         description = "Hardware/software co-design of convolutional neural networks.",
-        subcommands = {ZooCommand.class, SummaryCommand.class, RunCommand.class, SimulateCommand.class, DevicesCommand.class,
+        subcommands = {ZooCommand.class, SummaryCommand.class, ImportCommand.class, ExportOnnxCommand.class, RunCommand.class,
+            VerifyCommand.class, ProfileCommand.class,
+            SimulateCommand.class, DevicesCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -6,6 +6,10 @@ import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.ModelFile;
 import io.systole.model.Network;
+import io.systole.quant.Activation;
+import io.systole.quant.QuantizedModelFile;
+import io.systole.quant.QuantizedNetwork;
+import io.systole.quant.QuantizedSimulator;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.Dataflow;
 import io.systole.sim.Engine;
@@ -27,21 +31,27 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code systole simulate MODEL|TOPOLOGY.csv}: a network on the systolic-array simulator, with
- * values (float models on an f32 array) and cycles, traffic and utilization per layer.
+ * {@code systole simulate MODEL|Q.json|TOPOLOGY.csv}: a network on the systolic-array simulator,
+ * with values (float models on an f32 array, quantized models on an array of their format) and
+ * cycles, traffic and utilization per layer. A quantized model's input is float32, quantized with
+ * its input's parameters; its output is written dequantized to float32, or with {@code --raw} as
+ * the raw values (int8, or int32 raw fixed point) of the last integer tensor.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Simulate a network on a systolic array: output values (float models on an f32 array)"
-            + " and, per layer, cycles, stalls, utilization, scratchpad accesses and DRAM traffic.",
+        description = {"Simulate a network on a systolic array: output values (float models on an f32 array,"
+            + " quantized models from `systole quantize` on an array of their format) and, per layer, cycles,"
+            + " stalls, utilization, scratchpad accesses and DRAM traffic.",
             "A .csv argument is a topology (SCALE-Sim layout), simulated for time and traffic only."})
 final class SimulateCommand implements Callable<Integer> {
     /** Largest waveform accepted, in PE-cycles (cycles times PEs). */
@@ -50,7 +60,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL|TOPOLOGY.csv", description = "A zoo name, a model file, or a topology CSV.")
+    @Parameters(paramLabel = "MODEL|TOPOLOGY.csv", description = "A zoo name, a model file, a quantized model file,"
+            + " or a topology CSV.")
     String source;
 
     @Option(names = "--preset", paramLabel = "NAME|FILE", defaultValue = "16x16-ws",
@@ -65,7 +76,8 @@ final class SimulateCommand implements Callable<Integer> {
     String dataflow;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "f32, int8[<ACC,WRAP|SATURATE,...>] or fixed<W,I,Q,O> (overrides the preset).")
+            description = "f32, int8[<ACC,WRAP|SATURATE,...>] or fixed<W,I,Q,O> (overrides the preset; a quantized"
+                    + " model's format by default).")
     String format;
 
     @Option(names = "--batch", defaultValue = "1", description = "Batch size without --input (default ${DEFAULT-VALUE}).")
@@ -75,8 +87,13 @@ final class SimulateCommand implements Callable<Integer> {
             + " without it a seeded random batch is used.")
     Path input;
 
-    @Option(names = "--output", paramLabel = "y.npy", description = "Write the network's simulated output here.")
+    @Option(names = "--output", paramLabel = "y.npy", description = "Write the network's simulated output here"
+            + " (float32; a quantized model's output dequantized).")
     Path output;
+
+    @Option(names = "--raw", description = "Quantized models: write the raw values of the last integer tensor (int8,"
+            + " or int32 raw fixed point; the logits when the network ends in softmax) instead of float32.")
+    boolean raw;
 
     @Option(names = "--engine", defaultValue = "fast", paramLabel = "fast|pe",
             description = "fast (vectorized, whole networks) or pe (steps every PE every cycle); default ${DEFAULT-VALUE}.")
@@ -104,7 +121,6 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ArrayConfig cfg = config();
         boolean terminal = System.console() != null && !json;
         Simulator.Progress progress = terminal
                 ? (i, n, name) -> err.printf("\rsimulating [%d/%d] %-24s", i + 1, n, name).flush()
@@ -114,16 +130,28 @@ final class SimulateCommand implements Callable<Integer> {
             case "pe" -> new PeEngine();
             default -> throw new IllegalArgumentException("--engine must be fast or pe, got '" + engine + "'");
         };
-        Simulator sim = new Simulator(cfg, eng, progress);
         Topology topology = source.endsWith(".csv") ? Topology.read(Path.of(source)) : null;
-        Network net = topology == null ? ModelFile.resolve(source) : null;
-        boolean values = net != null && cfg.format() instanceof F32;
+        QuantizedNetwork quantized = topology == null && QuantizedModelFile.isQuantized(Path.of(source))
+                ? QuantizedModelFile.load(Path.of(source)) : null;
+        Network net = topology != null ? null : quantized != null ? quantized.network() : ModelFile.resolve(source);
+        ArrayConfig cfg = config(quantized);
+        boolean values = net != null && (quantized != null || cfg.format() instanceof F32);
         if (!values && (input != null || output != null || vcd != null)) {
             throw new IllegalArgumentException("--input, --output and --vcd need values: " + (net == null
                     ? "a topology has shapes only" : "values in " + cfg.format()
-                    + " need quantized layers; float models are timed only"));
+                    + " need quantized layers (systole quantize); float models are timed only"));
         }
+        if (raw && (quantized == null || output == null)) {
+            throw new IllegalArgumentException("--raw writes the raw output of a quantized model: it needs one, and --output");
+        }
+        Simulator sim = new Simulator(cfg, eng, progress);
         Tensor x = values ? (input != null ? Npy.read(input) : randomInput(net, batch)) : null;
+        BiFunction<String, Engine, Simulator.Run> runner = quantized == null
+                ? (node, e) -> (node == null ? sim : sim.withEngine(node, e)).run(net, x)
+                : (node, e) -> {
+                    QuantizedSimulator qs = new QuantizedSimulator(cfg, eng, progress);
+                    return (node == null ? qs : qs.withEngine(node, e)).run(quantized, x);
+                };
         long t0 = System.nanoTime();
         Report report;
         if (topology != null) {
@@ -137,15 +165,15 @@ final class SimulateCommand implements Callable<Integer> {
                 checkWaveSize(sim.timing(net, x.dim(0)), node, cfg);
                 AtomicFiles.write(vcd, os -> {
                     Writer wave = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
-                    run[0] = sim.withEngine(node, new PeEngine(new VcdWriter(wave))).run(net, x);
+                    run[0] = runner.apply(node, new PeEngine(new VcdWriter(wave)));
                     wave.flush();
                 });
             } else {
-                run[0] = sim.run(net, x);
+                run[0] = runner.apply(null, null);
             }
             report = run[0].report();
             if (output != null) {
-                Npy.write(output, run[0].output());
+                Npy.write(output, quantized == null ? run[0].output() : output(quantized, run[0]));
             }
         }
         long t1 = System.nanoTime();
@@ -166,8 +194,11 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The preset with the command line's overrides; named {@code custom} when anything was overridden. */
-    ArrayConfig config() throws IOException {
+    /**
+     * The preset with the command line's overrides, in a quantized network's format unless
+     * {@code --format} says otherwise; named {@code custom} when anything was changed.
+     */
+    ArrayConfig config(QuantizedNetwork quantized) throws IOException {
         ArrayConfig cfg = ArrayConfig.resolve(preset);
         if (array != null) {
             String[] rc = array.toLowerCase(Locale.ROOT).split("x");
@@ -182,8 +213,29 @@ final class SimulateCommand implements Callable<Integer> {
         }
         if (format != null) {
             cfg = cfg.withFormat(NumberFormat.parse(format));
+        } else if (quantized != null && !cfg.format().equals(quantized.format())) {
+            cfg = cfg.withFormat(quantized.format()).withName("custom");
+        }
+        if (quantized != null) {
+            quantized.requireArray(cfg);
         }
         return array != null || dataflow != null || format != null ? cfg.withName("custom") : cfg;
+    }
+
+    /** The output of a quantized run: dequantized float32, or the raw last integer tensor with --raw. */
+    private Tensor output(QuantizedNetwork q, Simulator.Run run) {
+        List<Network.Node> nodes = q.network().nodes();
+        String last = nodes.getLast().name();
+        if (!raw) {
+            return q.activation(last).decode(run.output());
+        }
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            String name = nodes.get(i).name();
+            if (!(q.activation(name) instanceof Activation.F32)) {
+                return run.values().get(name);
+            }
+        }
+        return run.values().get(Network.INPUT);
     }
 
     private static Tensor randomInput(Network net, int n) {

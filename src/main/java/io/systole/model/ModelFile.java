@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.systole.onnx.OnnxImport;
 import io.systole.tensor.AtomicFiles;
 import io.systole.tensor.DType;
 import io.systole.tensor.Npz;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,7 +34,7 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** A zoo name, or a path to a model file. */
+    /** A zoo name, or a path to a model file, or to an ONNX model ({@code .onnx}). */
     public static Network resolve(String spec) throws IOException {
         if (Zoo.has(spec)) {
             return Zoo.get(spec);
@@ -41,7 +43,7 @@ public final class ModelFile {
         if (!Files.exists(p)) {
             throw new ModelException("'" + spec + "' is neither a zoo model (see `systole zoo`) nor an existing file");
         }
-        return load(p);
+        return spec.toLowerCase(Locale.ROOT).endsWith(".onnx") ? OnnxImport.read(p) : load(p);
     }
 
     /** Writes {@code file} (JSON) and its weights archive beside it, each atomically. */

@@ -10,7 +10,6 @@ import io.systole.model.Dense;
 import io.systole.model.Network;
 import io.systole.ref.ReferenceEngine;
 import io.systole.sim.ArrayConfig;
-import io.systole.sim.FastEngine;
 import io.systole.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,15 +78,14 @@ public final class ErrorReport {
 
     /**
      * Runs both networks on a float batch (n, ...input shape): the float reference engine, and
-     * the quantized network on {@code cfg} with the fast engine (equal to
-     * {@link IntegerReference} bit for bit).
+     * the {@link IntegerReference} of the quantized network on {@code cfg} (which the simulator's
+     * engines equal bit for bit).
      *
      * @param labels (n) class labels, or {@code null}
      */
     public static ErrorReport measure(QuantizedNetwork q, ArrayConfig cfg, Tensor input, int[] labels) {
-        Map<String, Tensor> ref = ReferenceEngine.forwardAll(q.network(), input);
-        Map<String, Tensor> quant = new QuantizedSimulator(cfg, new FastEngine()).run(q, input).values();
-        return compare(q, ref, quant, labels);
+        return compare(q, ReferenceEngine.forwardAll(q.network(), input), IntegerReference.forwardAll(q, cfg, input),
+                labels);
     }
 
     /**

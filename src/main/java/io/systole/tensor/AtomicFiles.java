@@ -6,6 +6,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a file completely or not at all: a temporary file in the same folder, then a rename. */
 public final class AtomicFiles {
@@ -23,6 +25,10 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            // temporary files are private; the result is an ordinary file (rw-r--r--)
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
                 writer.write(out);

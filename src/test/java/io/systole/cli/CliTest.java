@@ -70,6 +70,12 @@ class CliTest {
         Npy.write(xp, in);
         Result r = run("run", "tiny", "--input", xp.toString(), "--output", yp.toString());
         assertEquals(0, r.code(), r.err());
+        Tensor onArray = new io.systole.sim.Simulator(io.systole.sim.ArrayConfig.preset("16x16-ws"),
+                new io.systole.sim.FastEngine()).run(net, in).output();
+        assertEquals(onArray, Npy.read(yp), "the default array's accumulation order");
+        // one PE row: every fold is one product, which is the reference engine's plain order
+        r = run("run", "tiny", "--array", "1x16", "--input", xp.toString(), "--output", yp.toString());
+        assertEquals(0, r.code(), r.err());
         assertEquals(ReferenceEngine.forward(net, in), Npy.read(yp));
     }
 
@@ -110,8 +116,41 @@ class CliTest {
     }
 
     @Test
+    void verifyPassesAndNamesDevices() {
+        Result r = run("verify", "tiny", "--device", "sim", "--random", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("verification: PASS"), r.out());
+        assertTrue(r.out().contains("conv1      sim"), r.out());
+    }
+
+    @Test
+    void profileWritesTheReports() throws IOException {
+        Path out = dir.resolve("prof");
+        Path dot = dir.resolve("plan.dot");
+        Result r = run("profile", "tiny", "--device", "sim", "--warmup", "1", "--repeat", "2", "--out", out.toString(),
+                "--dot", dot.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals(Zoo.get("tiny").nodes().size(), j.get("layers").size());
+        assertTrue(j.get("layers").get(0).get("sim_cycles").asLong() > 0);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("\"name\" : \"conv1\""));
+        assertTrue(Files.readString(dot).startsWith("digraph plan"));
+    }
+
+    @Test
+    void missingDevicesAndBadPinsAreClearErrors() {
+        Result r = run("verify", "tiny", "--device", "opencl:99");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("opencl:99"), r.err());
+        r = run("verify", "tiny", "--device", "gpu");
+        assertTrue(r.err().contains("unknown device 'gpu'"), r.err());
+        r = run("verify", "tiny", "--place", "conv1=sim");
+        assertTrue(r.err().contains("no device 'sim'"), r.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String c : new String[] {"zoo", "summary", "run", "devices", "demo"}) {
+        for (String c : new String[] {"zoo", "summary", "run", "verify", "profile", "simulate", "devices", "demo"}) {
             Result r = run(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: systole " + c), r.out());

@@ -97,6 +97,7 @@ class SimulateCommandTest {
     @Test
     void refusesWhatItCannotDo() {
         assertTrue(run("tiny", "--format", "int8", "--output", "y.npy").err().contains("need quantized layers"));
+        assertTrue(run("tiny", "--output", "y.npy", "--raw").err().contains("--raw writes the raw output of a quantized"));
         assertTrue(run("tiny", "--vcd", "t.vcd", "--vcd-layer", "relu1").err().contains("only convolution and dense"));
         assertTrue(run("alexnet", "--vcd", "t.vcd").err().contains("above the limit"));
         assertTrue(run("tiny", "--array", "4by4").err().contains("--array must be RxC"));

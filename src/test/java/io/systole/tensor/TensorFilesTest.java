@@ -166,6 +166,14 @@ class TensorFilesTest {
     }
 
     @Test
+    void writtenFilesAreReadableByOthers() throws IOException {
+        Path f = dir.resolve("shared.npy");
+        Npy.write(f, Tensor.of(new int[] {1}, 1));
+        assertTrue(java.nio.file.Files.getPosixFilePermissions(f)
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+    }
+
+    @Test
     void failedWriteLeavesNoPartialFile() {
         Path f = dir.resolve("never.npy");
         assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
