@@ -16,7 +16,8 @@ namespace systole_tb {
 // One exported layer: its files and a call of its top function. weights is null when the layer's
 // weights are compiled into the top function.
 struct Case {
-    const char* name;
+    const char* name;     // the layer's name in the network
+    const char* top;      // its top function
     const char* input;    // .npy, (batch, in_c, in_h, in_w)
     const char* golden;   // .npy, the Java simulator's output (batch, out_c, out_h, out_w)
     const char* weights;  // .npy, (out_c, k), or nullptr

@@ -1,7 +1,7 @@
 // systole HLS test bench: runs every exported layer's top function on the input the Java
 // simulator used and compares its output with the simulator's, value by value. Prints one line
 // per layer and PASS, or the first differing index with both values and FAIL; exits 0 or 1.
-// Arguments, if any, name the layers to run (default: all).
+// Arguments, if any, name the layers to run by layer name or top function (default: all).
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -10,12 +10,12 @@
 #include "systole_tb.h"
 #include "testbench_cases.h"
 
-static bool selected(int argc, char** argv, const char* name) {
+static bool selected(int argc, char** argv, const systole_tb::Case& c) {
     if (argc < 2) {
         return true;
     }
     for (int a = 1; a < argc; a++) {
-        if (std::strcmp(argv[a], name) == 0) {
+        if (std::strcmp(argv[a], c.name) == 0 || std::strcmp(argv[a], c.top) == 0) {
             return true;
         }
     }
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     bool pass = true;
     int ran = 0;
     for (const systole_tb::Case& c : systole_tb::CASES) {
-        if (!selected(argc, argv, c.name)) {
+        if (!selected(argc, argv, c)) {
             continue;
         }
         ran++;

@@ -296,15 +296,14 @@ public final class HlsProject {
                     .append(String.format(Locale.ROOT, "%s", config.clockMhz())).append("}]\n");
             t.append("set steps [expr {[llength $argv] > 2 ? [lindex $argv 2] : \"csim csynth cosim export\"}]\n");
             t.append("set cflags \"-std=c++17 -I[pwd]\"\n");
-            t.append("# {layer name, top function}\nset layers {\n");
+            t.append("# the top functions, one per layer\nset tops {\n");
             for (LayerSource s : sources) {
-                t.append("    {").append(s.id()).append(' ').append(s.topName()).append("}\n");
+                t.append("    ").append(s.topName()).append('\n');
             }
             t.append("}\n");
             t.append("""
-                    foreach entry $layers {
-                        lassign $entry layer top
-                        open_project -reset hls_$layer
+                    foreach top $tops {
+                        open_project -reset hls_$top
                         set_top $top
                         add_files layers.cpp -cflags $cflags
                         add_files -tb testbench.cpp -cflags $cflags
@@ -312,9 +311,9 @@ public final class HlsProject {
                         open_solution -reset solution -flow_target vivado
                         set_part $part
                         create_clock -period [expr {1000.0 / $clock_mhz}] -name default
-                        if {"csim" in $steps} { csim_design -argv $layer }
+                        if {"csim" in $steps} { csim_design -argv $top }
                         if {"csynth" in $steps} { csynth_design }
-                        if {"cosim" in $steps} { cosim_design -argv $layer }
+                        if {"cosim" in $steps} { cosim_design -argv $top }
                         if {"export" in $steps} { export_design -format ip_catalog }
                         close_project
                     }

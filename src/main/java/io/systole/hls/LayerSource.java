@@ -219,9 +219,10 @@ final class LayerSource {
             case HlsLayer.Pool x -> topName() + "(in, out);";
         };
         String wParam = weightsInFile() ? " w" : "";
-        return String.format(Locale.ROOT, "    {%s, %s, %s, %s, %d, %d, %d,\n"
+        return String.format(Locale.ROOT, "    {%s, %s, %s, %s, %s, %d, %d, %d,\n"
                         + "     [](const systole::data_t* in, systole::data_t* out, const systole::data_t*%s) { %s }},\n",
-                CppText.quoted(layer.name()), CppText.quoted(inputFile()), CppText.quoted(goldenFile()),
+                CppText.quoted(layer.name()), CppText.quoted(topName()), CppText.quoted(inputFile()),
+                CppText.quoted(goldenFile()),
                 weightsInFile() ? CppText.quoted(weightFile()) : "nullptr", inputElements(), outputElements(),
                 weightElements(), wParam, call);
     }

@@ -73,7 +73,10 @@ class CsimTest {
         }
     }
 
-    /** One wrong golden value: the bench names the layer and index with both values and exits 1. */
+    /**
+     * One wrong golden value: the bench names the layer and index with both values and exits 1;
+     * layers chosen by name or top function run alone.
+     */
     private static void plantedDifferenceIsNamed(Path project) throws Exception {
         Path golden = project.resolve("data/conv2.golden.npy");
         Tensor t = Npy.read(golden);
@@ -87,6 +90,11 @@ class CsimTest {
         assertTrue(r.output().contains("conv2: FAIL at index " + index + ": expected " + wrong + ", got " + right),
                 r.output());
         assertTrue(r.output().contains("conv1: PASS") && r.output().strip().endsWith("FAIL"), r.output());
+
+        Csim.Result chosen = Csim.run(project, List.of("./build/csim", "pool1", "conv1_top"));
+        assertEquals(0, chosen.code(), chosen.output());
+        assertTrue(chosen.output().contains("pool1: PASS") && chosen.output().contains("conv1: PASS")
+                && !chosen.output().contains("conv2"), chosen.output());
     }
 
     /** AlexNet's first convolution, the full 227x227x3 input, batch 1, int8 on a 16x16 array. */
