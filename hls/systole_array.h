@@ -15,6 +15,10 @@
 
 #include "params.h"
 #include "systole_arith.h"
+#ifdef SYSTOLE_AP_TYPES
+#include <ap_fixed.h>
+#include <ap_int.h>
+#endif
 
 namespace systole {
 
@@ -23,27 +27,65 @@ const int C = SYSTOLE_COLS;
 const int LANES = SYSTOLE_POOLING_LANES;
 
 // ---- the format: data and accumulator types, one PE step, the output step ----
+//
+// Registers hold raw values (a fixed-point value is its raw integer). Plain C++ computes every
+// step with systole_arith.h; compiled with SYSTOLE_AP_TYPES (and the vendor's ap_fixed.h and
+// ap_int.h on the include path), registers are ap_int of their exact widths and the steps that
+// ap_fixed defines identically (products, accumulator adds, conversion to the output format)
+// use ap_fixed; requantization and the average pooling division stay in plain integer code.
+
+#ifdef SYSTOLE_AP_TYPES
+// io.systole.arith.Rounding and Overflow, by ordinal, as ap_fixed modes.
+constexpr ap_q_mode AP_ROUNDING[] = {AP_TRN, AP_TRN_ZERO, AP_RND, AP_RND_ZERO, AP_RND_INF, AP_RND_MIN_INF, AP_RND_CONV};
+constexpr ap_o_mode AP_OVERFLOW[] = {AP_WRAP, AP_SAT, AP_SAT_ZERO, AP_SAT_SYM};
+
+// An ap_fixed (or ap_int-like ap_fixed) holding a raw value, and its raw value back.
+template <class T> inline T ap_from_raw(int64_t raw) {
+    T v;
+    v.V = raw;
+    return v;
+}
+template <class T> inline int64_t ap_raw(const T& v) {
+    return v.V.to_int64();
+}
+#endif
 
 #if SYSTOLE_FORMAT_INT8
-typedef int8_t data_t; // int8 activation or weight
-typedef int32_t acc_t; // SYSTOLE_ACC_BITS-bit accumulator
+#ifdef SYSTOLE_AP_TYPES
+typedef ap_int<8> data_t;                 // int8 activation or weight
+typedef ap_int<SYSTOLE_ACC_BITS> acc_t;   // the accumulator
+#else
+typedef int8_t data_t;
+typedef int32_t acc_t;
+#endif
+
+// The accumulator's add: exact, then wrap to SYSTOLE_ACC_BITS bits or saturate (Int8.accumulate).
+inline acc_t acc_add(acc_t acc, int32_t addend) {
+#ifdef SYSTOLE_AP_TYPES
+    ap_fixed<SYSTOLE_ACC_BITS, SYSTOLE_ACC_BITS, AP_TRN, SYSTOLE_INT8_ACC_SATURATE ? AP_SAT : AP_WRAP> sum =
+            ap_int<34>(acc) + ap_int<34>(addend);
+    return (acc_t)ap_raw(sum);
+#else
+    return int8_accumulate(SYSTOLE_ACC_BITS, SYSTOLE_INT8_ACC_SATURATE, acc, addend);
+#endif
+}
 
 // The value a padded input position holds: the input zero point, so its product is 0.
 template <class L> inline data_t pad_value() { return (data_t)L::input_zero_point; }
 
-// One PE: the partial sum plus (x - zero point) * w (io.systole.arith.Int8.accumulate).
+// One PE: the partial sum plus (x - zero point) * w.
 template <class L> inline acc_t pe_mac(acc_t partial, data_t x, data_t w) {
-    return int8_accumulate(SYSTOLE_ACC_BITS, SYSTOLE_INT8_ACC_SATURATE, partial, int8_product(x, L::input_zero_point, w));
+    return acc_add(partial, int8_product(x, L::input_zero_point, w));
 }
 
 // A fold's partial sum joining its accumulator.
 inline acc_t fold_add(acc_t acc, acc_t partial) {
-    return int8_accumulate(SYSTOLE_ACC_BITS, SYSTOLE_INT8_ACC_SATURATE, acc, partial);
+    return acc_add(acc, partial);
 }
 
 // Output channel o: bias, requantization, ReLU in the clamp (io.systole.sim.Operands.Int8Layer.finish).
 template <class L> inline data_t finish(acc_t acc, int o) {
-    acc_t sum = int8_accumulate(SYSTOLE_ACC_BITS, SYSTOLE_INT8_ACC_SATURATE, acc, L::bias[o]);
+    int32_t sum = acc_add(acc, L::bias[o]);
     int32_t lo = activation_min(L::output_zero_point, L::relu);
 #if SYSTOLE_INT8_REQUANT_FLOAT
     return requantize_float(sum, L::scale[o], L::output_zero_point, lo, QMAX);
@@ -52,34 +94,82 @@ template <class L> inline data_t finish(acc_t acc, int o) {
 #endif
 }
 
+// Average pooling: the int sum of the window's values, then one rounding division (Pooling.avgInt8).
+inline acc_t pool_sum(acc_t sum, data_t v) {
+    return sum + v;
+}
+inline data_t pool_divide(acc_t sum, int count) {
+    return (data_t)int8_pool_divide(sum, count);
+}
+
 #elif SYSTOLE_FORMAT_FIXED
+const FixedFormat DATA_FORMAT = {SYSTOLE_DATA_W, SYSTOLE_DATA_I, (Rounding)SYSTOLE_DATA_Q, (Overflow)SYSTOLE_DATA_O};
+const FixedFormat ACC_FORMAT = {SYSTOLE_ACC_W, SYSTOLE_ACC_I, (Rounding)SYSTOLE_ACC_Q, (Overflow)SYSTOLE_ACC_O};
+const int PRODUCT_FRAC_BITS = 2 * (SYSTOLE_DATA_W - SYSTOLE_DATA_I);
+
+#ifdef SYSTOLE_AP_TYPES
+typedef ap_int<SYSTOLE_DATA_W> data_t; // raw fixed-point activation or weight
+typedef ap_int<SYSTOLE_ACC_W> acc_t;   // raw accumulator value
+typedef ap_fixed<SYSTOLE_DATA_W, SYSTOLE_DATA_I, AP_ROUNDING[SYSTOLE_DATA_Q], AP_OVERFLOW[SYSTOLE_DATA_O]> data_fx;
+typedef ap_fixed<SYSTOLE_ACC_W, SYSTOLE_ACC_I, AP_ROUNDING[SYSTOLE_ACC_Q], AP_OVERFLOW[SYSTOLE_ACC_O]> acc_fx;
+#else
 #if SYSTOLE_DATA_W <= 8
-typedef int8_t data_t; // raw fixed-point activation or weight
+typedef int8_t data_t;
 #elif SYSTOLE_DATA_W <= 16
 typedef int16_t data_t;
 #else
 typedef int32_t data_t;
 #endif
-typedef int64_t acc_t; // raw accumulator value
-
-const FixedFormat DATA_FORMAT = {SYSTOLE_DATA_W, SYSTOLE_DATA_I, (Rounding)SYSTOLE_DATA_Q, (Overflow)SYSTOLE_DATA_O};
-const FixedFormat ACC_FORMAT = {SYSTOLE_ACC_W, SYSTOLE_ACC_I, (Rounding)SYSTOLE_ACC_Q, (Overflow)SYSTOLE_ACC_O};
-const int PRODUCT_FRAC_BITS = 2 * (SYSTOLE_DATA_W - SYSTOLE_DATA_I);
+typedef int64_t acc_t;
+#endif
 
 template <class L> inline data_t pad_value() { return 0; }
 
 // One PE: the exact product converted into the accumulator format and added (FixedMac.accumulate).
 template <class L> inline acc_t pe_mac(acc_t partial, data_t x, data_t w) {
+#ifdef SYSTOLE_AP_TYPES
+    acc_fx product = ap_from_raw<data_fx>(x) * ap_from_raw<data_fx>(w);
+    acc_fx sum = ap_from_raw<acc_fx>(partial) + product;
+    return (acc_t)ap_raw(sum);
+#else
     return fixed_accumulate(ACC_FORMAT, partial, fixed_multiply(x, w), PRODUCT_FRAC_BITS);
+#endif
 }
 
+// A fold's partial sum joining its accumulator (FixedMac.add).
 inline acc_t fold_add(acc_t acc, acc_t partial) {
+#ifdef SYSTOLE_AP_TYPES
+    acc_fx sum = ap_from_raw<acc_fx>(acc) + ap_from_raw<acc_fx>(partial);
+    return (acc_t)ap_raw(sum);
+#else
     return fixed_add(ACC_FORMAT, acc, partial);
+#endif
 }
 
 // Output channel o: bias in the accumulator format, conversion to the data format, ReLU (FixedMac.finish).
 template <class L> inline data_t finish(acc_t acc, int o) {
+#ifdef SYSTOLE_AP_TYPES
+    acc_fx sum = ap_from_raw<acc_fx>(acc) + ap_from_raw<acc_fx>(L::bias[o]);
+    data_fx out = sum;
+    int64_t raw = ap_raw(out);
+    return (data_t)(L::relu ? fixed_relu(raw) : raw);
+#else
     return (data_t)fixed_finish(ACC_FORMAT, DATA_FORMAT, acc, L::bias[o], L::relu);
+#endif
+}
+
+// Average pooling: each value enters the sum in the accumulator format (Pooling.avgFixed), then
+// one division rounded by the data format's mode, then its overflow mode.
+inline acc_t pool_sum(acc_t sum, data_t v) {
+#ifdef SYSTOLE_AP_TYPES
+    acc_fx s = ap_from_raw<acc_fx>(sum) + acc_fx(ap_from_raw<data_fx>(v));
+    return (acc_t)ap_raw(s);
+#else
+    return fixed_accumulate(ACC_FORMAT, sum, v, DATA_FORMAT.frac_bits());
+#endif
+}
+inline data_t pool_divide(acc_t sum, int count) {
+    return (data_t)fixed_pool_divide(ACC_FORMAT, DATA_FORMAT, sum, count);
 }
 #else
 #error "params.h selects no format the HLS export supports (int8 or fixed)"
@@ -162,7 +252,7 @@ stream:
 #pragma HLS UNROLL
             if (j < c && partial_valid[R - 1][j]) {
                 int a = captured[j]++ * C + j;
-                acc[a] = fold_add(first ? 0 : acc[a], partial[R - 1][j]);
+                acc[a] = fold_add(first ? acc_t(0) : acc[a], partial[R - 1][j]);
             }
         }
         data_t edge[R];
@@ -170,7 +260,7 @@ stream:
         for (int i = 0; i < R; i++) {
 #pragma HLS UNROLL
             bool in_tile = i < r && t < mc;
-            data_t x = in_tile ? xt[t][i] : 0;
+            data_t x = in_tile ? xt[t][i] : data_t(0);
             if (i == 0) {
                 edge[i] = x;
                 edge_valid[i] = in_tile;
@@ -191,7 +281,7 @@ stream:
 #pragma HLS UNROLL
                 data_t a = j == 0 ? edge[i] : act[i][j - 1];
                 bool av = j == 0 ? edge_valid[i] : act_valid[i][j - 1];
-                acc_t above = i == 0 ? 0 : partial[i - 1][j];
+                acc_t above = i == 0 ? acc_t(0) : partial[i - 1][j];
                 bool above_valid = i == 0 ? av : partial_valid[i - 1][j];
                 act[i][j] = a;
                 act_valid[i][j] = av && j < c; // columns beyond the fold are gated off
@@ -235,14 +325,14 @@ void gemm_ws(const data_t* in, data_t* out, const data_t* weight) {
                         for (int j = 0; j < C; j++) {
 #pragma HLS PIPELINE II=1
                             int o = g * L::n + n0 + j;
-                            w[i][j] = i < r && j < c ? weight[o * L::k + k0 + i] : 0;
+                            w[i][j] = i < r && j < c ? weight[o * L::k + k0 + i] : data_t(0);
                         }
                     }
                 gather_tile:
                     for (int m = 0; m < mc; m++) {
                         for (int i = 0; i < R; i++) {
 #pragma HLS PIPELINE II=1
-                            xt[m][i] = i < r ? activation<L>(in, input_index<L>(g, m0 + m, k0 + i)) : 0;
+                            xt[m][i] = i < r ? activation<L>(in, input_index<L>(g, m0 + m, k0 + i)) : data_t(0);
                         }
                     }
                     ws_stream<L>(xt, w, acc, mc, r, c, k0 == 0);
@@ -303,10 +393,10 @@ void gemm_os(const data_t* in, data_t* out, const data_t* weight) {
                 for (int kk = 0; kk < L::k; kk++) {
 #pragma HLS PIPELINE II=1
                     for (int i = 0; i < R; i++) {
-                        xt[kk][i] = i < r ? activation<L>(in, input_index<L>(g, m0 + i, kk)) : 0;
+                        xt[kk][i] = i < r ? activation<L>(in, input_index<L>(g, m0 + i, kk)) : data_t(0);
                     }
                     for (int j = 0; j < C; j++) {
-                        wt[kk][j] = j < c ? weight[(g * L::n + n0 + j) * L::k + kk] : 0;
+                        wt[kk][j] = j < c ? weight[(g * L::n + n0 + j) * L::k + kk] : data_t(0);
                     }
                 }
                 for (int i = 0; i < R; i++) {
@@ -335,7 +425,7 @@ void gemm_os(const data_t* in, data_t* out, const data_t* weight) {
                     for (int i = 0; i < R; i++) {
 #pragma HLS UNROLL
                         bool v = fresh && i < r;
-                        data_t x = v ? xt[t][i] : 0;
+                        data_t x = v ? xt[t][i] : data_t(0);
                         if (i == 0) {
                             xedge[i] = x;
                             xedge_valid[i] = v;
@@ -355,7 +445,7 @@ void gemm_os(const data_t* in, data_t* out, const data_t* weight) {
                     for (int j = 0; j < C; j++) {
 #pragma HLS UNROLL
                         bool v = fresh && j < c;
-                        data_t x = v ? wt[t][j] : 0;
+                        data_t x = v ? wt[t][j] : data_t(0);
                         if (j == 0) {
                             wedge[j] = x;
                             wedge_valid[j] = v;
@@ -462,11 +552,7 @@ void pool(const data_t* in, data_t* out) {
                     }
                     data_t v = activation<P>(in, idx);
                     if (P::average) {
-#if SYSTOLE_FORMAT_INT8
-                        sum[l] += v;
-#else
-                        sum[l] = fixed_accumulate(ACC_FORMAT, sum[l], v, DATA_FORMAT.frac_bits());
-#endif
+                        sum[l] = pool_sum(sum[l], v);
                     } else {
                         best[l] = count[l] == 0 || v > best[l] ? v : best[l];
                     }
@@ -480,11 +566,7 @@ void pool(const data_t* in, data_t* out) {
                     continue;
                 }
                 if (P::average) {
-#if SYSTOLE_FORMAT_INT8
-                    out[output_index<P>(m, ch)] = (data_t)int8_pool_divide(sum[l], count[l]);
-#else
-                    out[output_index<P>(m, ch)] = (data_t)fixed_pool_divide(ACC_FORMAT, DATA_FORMAT, sum[l], count[l]);
-#endif
+                    out[output_index<P>(m, ch)] = pool_divide(sum[l], count[l]);
                 } else {
                     out[output_index<P>(m, ch)] = best[l];
                 }

@@ -295,7 +295,8 @@ public final class HlsProject {
             t.append("set clock_mhz [expr {[llength $argv] > 1 ? [lindex $argv 1] : ")
                     .append(String.format(Locale.ROOT, "%s", config.clockMhz())).append("}]\n");
             t.append("set steps [expr {[llength $argv] > 2 ? [lindex $argv 2] : \"csim csynth cosim export\"}]\n");
-            t.append("set cflags \"-std=c++17 -I[pwd]\"\n");
+            t.append("# The vendor tool builds with its ap_fixed and ap_int types (SYSTOLE_AP_TYPES).\n");
+            t.append("set cflags \"-std=c++17 -DSYSTOLE_AP_TYPES -I[pwd]\"\n");
             t.append("# the top functions, one per layer\nset tops {\n");
             for (LayerSource s : sources) {
                 t.append("    ").append(s.topName()).append('\n');

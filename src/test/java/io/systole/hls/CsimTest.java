@@ -2,6 +2,7 @@ package io.systole.hls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.systole.arith.NumberFormat;
 import io.systole.model.Network;
@@ -26,6 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CsimTest {
     private static final List<String> LENET5 = List.of("conv1", "pool1", "conv2", "pool2", "conv3");
     private static final List<String> LENET5_28 = List.of("conv1", "pool1", "conv2", "pool2");
+    /** Environment variable naming a folder with the vendor's ap_fixed.h and ap_int.h. */
+    static final String AP_INCLUDE = "SYSTOLE_AP_INCLUDE";
 
     @TempDir
     Path dir;
@@ -95,6 +98,33 @@ class CsimTest {
         assertEquals(0, chosen.code(), chosen.output());
         assertTrue(chosen.output().contains("pool1: PASS") && chosen.output().contains("conv1: PASS")
                 && !chosen.output().contains("conv2"), chosen.output());
+    }
+
+    /**
+     * The optional build with the vendor's ap_fixed and ap_int types, where their headers are
+     * present: a folder holding ap_fixed.h named by the environment variable {@value #AP_INCLUDE}.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = ';', value = {
+        "lenet5;    int8<18,SATURATE,FLOAT_SCALE>;  ws;  4",
+        "lenet5;    fixed<12,4,RND_CONV,SAT_SYM>;   os;  4",
+        "lenet5-28; fixed<10,3,TRN_ZERO,SAT_ZERO>;  ws;  8",
+    })
+    void vendorTypesMatchTheSimulator(String model, String format, String dataflow, double inputScale)
+            throws Exception {
+        String include = System.getenv(AP_INCLUDE);
+        assumeTrue(include != null && Files.isRegularFile(Path.of(include, "ap_fixed.h")),
+                "needs the vendor's ap_fixed.h in the folder named by " + AP_INCLUDE);
+        ArrayConfig cfg = ArrayConfig.DEFAULT.withName("csim").withFormat(NumberFormat.parse(format)).withSize(6, 5)
+                .withDataflow(Dataflow.parse(dataflow));
+        List<String> names = model.equals("lenet5") ? LENET5 : LENET5_28;
+        HlsProject.Builder b = HlsProject.builder(cfg).setSource(model);
+        Quantized.layers(Zoo.get(model), cfg, names, inputScale, 7).forEach(b::addLayer);
+        Path out = dir.resolve("project");
+        b.build().write(out);
+        Csim.Result r = Csim.run(out, List.of("make", "-s", "csim", "AP_INCLUDE=" + include));
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().strip().endsWith("PASS"), r.output());
     }
 
     /** AlexNet's first convolution, the full 227x227x3 input, batch 1, int8 on a 16x16 array. */
