@@ -46,13 +46,10 @@ final class CppText {
         return s.replaceAll("[\\r\\n]+", " ");
     }
 
-    /** {@code const TYPE NAME[n] = {...};} with the values written by {@code value}. */
+    /** {@code const TYPE NAME[n] = {...};} with the values written by {@code value}; n is at least 1. */
     static String array(String type, String name, int n, java.util.function.IntFunction<String> value) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "const %s %s[%d] = {", type, name, Math.max(1, n)));
-        if (n == 0) {
-            b.append("0");
-        }
+        b.append(String.format(Locale.ROOT, "const %s %s[%d] = {", type, name, n));
         for (int i = 0; i < n; i++) {
             b.append(i % PER_LINE == 0 ? "\n    " : " ").append(value.apply(i)).append(i + 1 < n ? "," : "");
         }
