@@ -86,6 +86,10 @@ final class ExportHlsCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         QuantizedNetwork given = QuantizedModelFile.isQuantized(Path.of(model))
                 ? QuantizedModelFile.load(Path.of(model)) : null;
+        if (given != null && calibration != null) {
+            throw new IllegalArgumentException("--calibration quantizes a float model; '" + model
+                    + "' is already quantized");
+        }
         ArrayConfig cfg = array.config();
         if (given != null && array.format == null && !cfg.format().equals(given.format())) {
             cfg = cfg.withFormat(given.format()).withName("custom");
