@@ -34,7 +34,7 @@ import java.util.stream.Stream;
 /**
  * An HLS C++ project for an int8 or fixed-point systolic array and some of a network's layers,
  * with a test bench that proves its C simulation against the Java simulator. Built in memory by
- * {@link #builder}, then {@link #write}n as a whole or not at all. The layout:
+ * {@link #builder}, then written by {@link #write} as a whole or not at all. The layout:
  * <pre>
  *   params.h              the array, generated from its ArrayConfig ({@link ParamsHeader})
  *   systole_arith.h       the arithmetic of io.systole.arith in plain C++17 integer code   (template)
