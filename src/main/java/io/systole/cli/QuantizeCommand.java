@@ -54,6 +54,11 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " conv1=fixed<16,6,RND,SAT>,fc1=fixed<12,4>; the layer's weights and output take it.")
     List<String> perLayer = new ArrayList<>();
 
+    @Option(names = "--fit-int-bits", description = "Fixed point only: give every convolution and dense layer the"
+            + " fewest integer bits that hold its calibrated input, output and weights (width and modes from --format);"
+            + " --per-layer entries take precedence.")
+    boolean fitIntBits;
+
     @Option(names = "--calibration", paramLabel = "x.npy", description = "Calibration batch, float32 (N, C, H, W) or (N, F).")
     Path calibration;
 
@@ -62,7 +67,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " layout: fashion-mnist (Debian package dataset-fashion-mnist) or a directory.")
     String data;
 
-    @Option(names = "--samples", defaultValue = "1000", description = "Calibration samples from --data (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N", description = "Calibration samples from --data (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--method", defaultValue = "minmax", paramLabel = "minmax|percentile",
@@ -88,7 +93,7 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "Report on this batch (default: the test split of --data, else the calibration batch).")
     Path eval;
 
-    @Option(names = "--eval-samples", defaultValue = "1000",
+    @Option(names = "--eval-samples", defaultValue = "1000", paramLabel = "N",
             description = "Report on the first N test images of --data (default ${DEFAULT-VALUE}).")
     int evalSamples;
 
@@ -109,8 +114,12 @@ final class QuantizeCommand implements Callable<Integer> {
         Network net = ModelFile.resolve(model);
         Samples cal = calibration != null ? Samples.npy(calibration) : data != null ? Samples.dataset(data, true, samples)
                 : null;
-        if (cal == null && nf instanceof Int8Format) {
-            throw new IllegalArgumentException("int8 needs calibration samples: --calibration x.npy or --data fashion-mnist");
+        if (cal == null && (nf instanceof Int8Format || fitIntBits)) {
+            throw new IllegalArgumentException((fitIntBits ? "--fit-int-bits" : "int8")
+                    + " needs calibration samples: --calibration x.npy or --data fashion-mnist");
+        }
+        if (fitIntBits && !(nf instanceof FixedFormat)) {
+            throw new IllegalArgumentException("--fit-int-bits needs a fixed-point --format, got " + nf);
         }
         boolean wantReport = report || reportJson != null;
         Samples evalBatch = !wantReport ? null : eval != null ? Samples.npy(eval)
@@ -128,7 +137,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         Quantizer.Result r = switch (nf) {
             case Int8Format f -> Quantizer.int8(net, f, c);
-            case FixedFormat f -> Quantizer.fixed(net, f, layers, c);
+            case FixedFormat f -> Quantizer.fixed(net, f, fitted(net, f, c, layers), c);
             default -> throw new IllegalArgumentException("--format must be int8 or fixed point, got " + nf);
         };
         QuantizedNetwork q = r.network();
@@ -160,6 +169,16 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** The --per-layer formats, over those fitted to the calibration with --fit-int-bits. */
+    private Map<String, FixedFormat> fitted(Network net, FixedFormat f, Calibration c, Map<String, FixedFormat> given) {
+        if (!fitIntBits) {
+            return given;
+        }
+        Map<String, FixedFormat> m = new LinkedHashMap<>(Quantizer.fitIntegerBits(net, f, c));
+        m.putAll(given);
+        return m;
     }
 
     /** {@code LAYER=FORMAT} entries, several per argument separated by commas outside {@code <...>}. */

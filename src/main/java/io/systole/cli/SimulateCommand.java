@@ -60,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL|TOPOLOGY.csv", description = "A zoo name, a model file, a quantized model file,"
+    @Parameters(paramLabel = "MODEL|Q.json|TOPOLOGY.csv", description = "A zoo name, a model file, a quantized model file,"
             + " or a topology CSV.")
     String source;
 

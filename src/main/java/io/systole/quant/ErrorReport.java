@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.systole.model.Conv2d;
-import io.systole.model.Dense;
 import io.systole.model.Network;
 import io.systole.ref.ReferenceEngine;
 import io.systole.sim.ArrayConfig;
@@ -103,7 +101,7 @@ public final class ErrorReport {
             if (q.isFolded(node.name())) {
                 continue;
             }
-            boolean array = node.layer() instanceof Conv2d || node.layer() instanceof Dense;
+            boolean array = QuantizedNetwork.onArray(node.layer());
             String relu = array ? q.op(node.name()).foldedRelu() : null;
             String type = node.layer().type() + (relu != null ? "+relu" : "");
             rows.add(row(node.name(), type, q, reference.get(relu != null ? relu : node.name()),

@@ -11,12 +11,9 @@ import io.systole.arith.Int8Format;
 import io.systole.arith.NumberFormat;
 import io.systole.arith.QuantParams;
 import io.systole.arith.QuantizedMultiplier;
-import io.systole.model.Conv2d;
-import io.systole.model.Dense;
 import io.systole.model.ModelException;
 import io.systole.model.ModelFile;
 import io.systole.model.Network;
-import io.systole.model.Parameter;
 import io.systole.sim.Operands;
 import io.systole.tensor.AtomicFiles;
 import io.systole.tensor.DType;
@@ -109,7 +106,7 @@ public final class QuantizedModelFile {
             o.put("layer", layer);
             o.put("format", op.format().name());
             o.put("relu", op.foldedRelu());
-            int[] wShape = weight(node).shape();
+            int[] wShape = QuantizedNetwork.weight(node.layer()).shape();
             String wKey = "layer/" + layer + "/weight";
             Tensor w = switch (op.operands()) {
                 case Operands.Int8Layer l -> Tensor.of(l.weight().clone(), wShape);
@@ -158,14 +155,6 @@ public final class QuantizedModelFile {
         String text = JSON.writeValueAsString(root) + "\n";
         Npz.write(npz, arrays);
         AtomicFiles.writeString(file, text);
-    }
-
-    private static Parameter weight(Network.Node node) {
-        return node.layer() instanceof Conv2d c ? c.weight() : ((Dense) node.layer()).weight();
-    }
-
-    private static Parameter bias(Network.Node node) {
-        return node.layer() instanceof Conv2d c ? c.bias() : ((Dense) node.layer()).bias();
     }
 
     private static ObjectNode encoding(Activation a) {
@@ -255,7 +244,7 @@ public final class QuantizedModelFile {
             } catch (ModelException e) {
                 throw r.error(where + ": " + e.getMessage());
             }
-            if (!(node.layer() instanceof Conv2d || node.layer() instanceof Dense)) {
+            if (!QuantizedNetwork.onArray(node.layer())) {
                 throw r.error(where + ": a " + node.layer().type() + " node takes no array operands");
             }
             String layer = node.layer().name();
@@ -270,9 +259,9 @@ public final class QuantizedModelFile {
             }
             JsonNode reluField = o.get("relu");
             String relu = reluField == null || reluField.isNull() ? null : r.text(o, "relu", where);
-            int[] wShape = weight(node).shape();
+            int[] wShape = QuantizedNetwork.weight(node.layer()).shape();
             int outC = wShape[0];
-            boolean hasBias = bias(node) != null;
+            boolean hasBias = QuantizedNetwork.bias(node.layer()) != null;
             String key = "node/" + name + "/";
             Operands operands = switch (f) {
                 case Int8Format i -> {

@@ -6,9 +6,12 @@ import io.systole.arith.NumberFormat;
 import io.systole.model.Add;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
+import io.systole.model.Layer;
 import io.systole.model.Network;
+import io.systole.model.Parameter;
 import io.systole.model.ReLU;
 import io.systole.model.Softmax;
+import io.systole.ref.ReferenceEngine;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.ArrayLayer;
 import io.systole.sim.ImplicitGemm;
@@ -86,6 +89,21 @@ public final class QuantizedNetwork {
         check();
     }
 
+    /** Whether a layer runs on the array: convolution and dense layers. */
+    static boolean onArray(Layer l) {
+        return l instanceof Conv2d || l instanceof Dense;
+    }
+
+    /** The weight of an array layer: (outC, inC/groups, kH, kW) or (out, in). */
+    static Parameter weight(Layer l) {
+        return l instanceof Conv2d c ? c.weight() : ((Dense) l).weight();
+    }
+
+    /** The bias (outC) of an array layer, or {@code null}. */
+    static Parameter bias(Layer l) {
+        return l instanceof Conv2d c ? c.bias() : ((Dense) l).bias();
+    }
+
     /** Refuses what a quantized network cannot hold, naming the node. */
     static void requireSupported(Network net) {
         List<Network.Node> nodes = net.nodes();
@@ -118,7 +136,7 @@ public final class QuantizedNetwork {
             String from = n.inputs().getFirst();
             if (n.layer() instanceof ReLU && !from.equals(Network.INPUT) && uses.get(from) == 1) {
                 Network.Node producer = net.node(from);
-                if (producer.layer() instanceof Conv2d || producer.layer() instanceof Dense) {
+                if (onArray(producer.layer())) {
                     folds.put(from, n.name());
                 }
             }
@@ -159,7 +177,7 @@ public final class QuantizedNetwork {
                     }
                 }
             }
-            if (!(node.layer() instanceof Conv2d || node.layer() instanceof Dense) && ops.containsKey(node.name())) {
+            if (!onArray(node.layer()) && ops.containsKey(node.name())) {
                 throw new IllegalArgumentException(at + "a " + node.layer().type() + " has no array operands");
             }
         }
@@ -191,6 +209,11 @@ public final class QuantizedNetwork {
                 }
                 if (o.relu() != (relu != null)) {
                     throw new IllegalArgumentException(at + "the operands' ReLU flag is " + o.relu());
+                }
+                float[] scales = weightScales.get(node.layer().name());
+                if (scales == null || scales.length != g.outC()) {
+                    throw new IllegalArgumentException(at + "layer '" + node.layer().name() + "' needs " + g.outC()
+                            + " weight scales, got " + (scales == null ? "none" : scales.length));
                 }
                 boolean shift = ((Int8Format) format).requantMode() == Int8Format.RequantMode.MULTIPLIER_SHIFT;
                 if (shift != (o.multipliers() != null)) {
@@ -270,7 +293,7 @@ public final class QuantizedNetwork {
 
     /** A float input batch (n, ...input shape) in the input's encoding. */
     public Tensor quantizeInput(Tensor x) {
-        io.systole.ref.ReferenceEngine.checkInput(network, x);
+        ReferenceEngine.checkInput(network, x);
         return activation(Network.INPUT).encode(x, null);
     }
 

@@ -7,8 +7,6 @@ import io.systole.arith.OverflowCounter;
 import io.systole.arith.QuantParams;
 import io.systole.arith.QuantizedMultiplier;
 import io.systole.arith.Requant;
-import io.systole.model.Conv2d;
-import io.systole.model.Dense;
 import io.systole.model.Layer;
 import io.systole.model.Network;
 import io.systole.model.Parameter;
@@ -61,20 +59,16 @@ public final class Quantizer {
         List<String> warnings = new ArrayList<>();
         acts.put(Network.INPUT, new Activation.Int8(params(calibration, Network.INPUT)));
         for (Network.Node node : net.nodes()) {
-            Activation in = acts.get(node.inputs().getFirst());
-            Activation out = switch (node.layer()) {
-                case Conv2d c -> arrayOutput(calibration, node, folds);
-                case Dense d -> arrayOutput(calibration, node, folds);
-                case Softmax s -> new Activation.F32();
-                default -> in;
-            };
-            acts.put(node.name(), out);
             Layer layer = node.layer();
-            if (!(layer instanceof Conv2d || layer instanceof Dense)) {
+            Activation in = acts.get(node.inputs().getFirst());
+            Activation out = QuantizedNetwork.onArray(layer) ? arrayOutput(calibration, node, folds)
+                    : layer instanceof Softmax ? new Activation.F32() : in;
+            acts.put(node.name(), out);
+            if (!QuantizedNetwork.onArray(layer)) {
                 continue;
             }
-            Parameter w = layer instanceof Conv2d c ? c.weight() : ((Dense) layer).weight();
-            Parameter b = layer instanceof Conv2d c ? c.bias() : ((Dense) layer).bias();
+            Parameter w = QuantizedNetwork.weight(layer);
+            Parameter b = QuantizedNetwork.bias(layer);
             int outC = w.shape()[0];
             int k = w.size() / outC;
             float[] ws = scales.computeIfAbsent(layer.name(), n -> weightScales(w.data(), outC, k));
@@ -163,14 +157,14 @@ public final class Quantizer {
         for (Network.Node node : net.nodes()) {
             Layer layer = node.layer();
             Activation in = acts.get(node.inputs().getFirst());
-            if (!(layer instanceof Conv2d || layer instanceof Dense)) {
+            if (!QuantizedNetwork.onArray(layer)) {
                 acts.put(node.name(), layer instanceof Softmax ? new Activation.F32() : in);
                 continue;
             }
             FixedFormat f = layerFormats.getOrDefault(layer.name(), format);
             acts.put(node.name(), new Activation.Fixed(f));
-            Parameter w = layer instanceof Conv2d c ? c.weight() : ((Dense) layer).weight();
-            Parameter b = layer instanceof Conv2d c ? c.bias() : ((Dense) layer).bias();
+            Parameter w = QuantizedNetwork.weight(layer);
+            Parameter b = QuantizedNetwork.bias(layer);
             int[] wq = weights.computeIfAbsent(layer.name(), n -> {
                 OverflowCounter over = new OverflowCounter();
                 int[] raw = new int[w.size()];
@@ -214,6 +208,47 @@ public final class Quantizer {
         return new Result(new QuantizedNetwork(net, format, acts, ops, Map.of(), calibration), warnings);
     }
 
+    /**
+     * Per-layer formats fitted to calibrated ranges: for every convolution and dense layer,
+     * {@code base}'s width, rounding and overflow modes with the fewest integer bits I whose
+     * largest value is at least the largest magnitude the layer sees: its weights, and at each of
+     * its nodes the calibrated range of its input and of its own output (before a folded ReLU).
+     * Fewer integer bits leave more fraction bits, so small values keep their precision.
+     *
+     * @return formats by layer name, for {@link #fixed}
+     */
+    public static Map<String, FixedFormat> fitIntegerBits(Network net, FixedFormat base, Calibration calibration) {
+        Map<String, Double> largest = new LinkedHashMap<>();
+        for (Network.Node node : net.nodes()) {
+            Layer layer = node.layer();
+            if (!QuantizedNetwork.onArray(layer)) {
+                continue;
+            }
+            Parameter w = QuantizedNetwork.weight(layer);
+            double m = largest.getOrDefault(layer.name(), 0.0);
+            for (float v : w.data()) {
+                m = Math.max(m, Math.abs(v));
+            }
+            for (String t : List.of(node.inputs().getFirst(), node.name())) {
+                Calibration.Range r = calibration.range(t);
+                m = Math.max(m, Math.max(-(double) r.min(), r.max()));
+            }
+            largest.put(layer.name(), m);
+        }
+        Map<String, FixedFormat> formats = new LinkedHashMap<>();
+        largest.forEach((layer, m) -> {
+            int w = base.width();
+            for (int i = -w; i <= 2 * w; i++) {
+                FixedFormat f = new FixedFormat(w, i, base.rounding(), base.overflow());
+                if (f.toDouble(f.maxRaw()) >= m || i == 2 * w) {
+                    formats.put(layer, f);
+                    break;
+                }
+            }
+        });
+        return formats;
+    }
+
     private static void checkLayerFormats(Network net, FixedFormat format, Map<String, FixedFormat> layerFormats) {
         List<FixedFormat> all = new ArrayList<>(layerFormats.values());
         all.add(format);
@@ -227,7 +262,7 @@ public final class Quantizer {
             Layer l = net.layers().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("per-layer format for '" + name + "': network '" + net.name()
                             + "' has no layer of that name"));
-            if (!(l instanceof Conv2d || l instanceof Dense)) {
+            if (!QuantizedNetwork.onArray(l)) {
                 throw new IllegalArgumentException("per-layer format for '" + name + "': it is a " + l.type()
                         + " layer; only convolution and dense layers take their own format (others keep their"
                         + " input's)");

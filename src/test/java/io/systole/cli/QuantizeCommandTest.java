@@ -126,6 +126,15 @@ class QuantizeCommandTest {
         Result s = SimulateCommandTest.run(q.toString(), "--array", "4x4", "--output", y.toString(), "--raw");
         assertEquals(0, s.code(), s.err());
         assertEquals(io.systole.tensor.DType.I32, Npy.read(y).dtype());
+
+        Result fit = run(new QuantizeCommand(), "tiny", "--format", "fixed<8,1,RND,SAT>", "--fit-int-bits",
+                "--per-layer", "fc=fixed<12,5>", "--calibration", cal.toString(), "--out", q.toString());
+        assertEquals(0, fit.code(), fit.err());
+        QuantizedNetwork fitted = QuantizedModelFile.load(q);
+        Calibration c = Calibration.minMax(Zoo.get("tiny"), Npy.read(cal));
+        assertEquals(Quantizer.fitIntegerBits(Zoo.get("tiny"), FixedFormat.parse("fixed<8,1,RND,SAT>"), c).get("conv1"),
+                fitted.op("conv1").format());
+        assertEquals(FixedFormat.parse("fixed<12,5>"), fitted.op("fc").format());
     }
 
     @Test
@@ -157,6 +166,8 @@ class QuantizeCommandTest {
             {"tiny", "--format", "int8", "--data", "fashion-mnist", "--samples", "5", "--out", q.toString()},
             {"tiny", "--format", "fixed<8,3>", "--report", "--out", q.toString()},
             {"tiny", "--format", "int8", "--calibration", cal.toString(), "--method", "median", "--out", q.toString()},
+            {"tiny", "--format", "fixed<8,3>", "--fit-int-bits", "--out", q.toString()},
+            {"tiny", "--format", "int8", "--fit-int-bits", "--calibration", cal.toString(), "--out", q.toString()},
         };
         String[] expected = {
             "int8 needs calibration samples",
@@ -167,6 +178,8 @@ class QuantizeCommandTest {
             "network 'tiny' expects a float32 input of shape (N, 3, 9, 9), got F32 [5, 1, 28, 28]",
             "--report needs samples",
             "calibration method 'median' is unknown",
+            "--fit-int-bits needs calibration samples",
+            "--fit-int-bits needs a fixed-point --format",
         };
         for (int i = 0; i < cases.length; i++) {
             if (i == 5 && !Files.isDirectory(Samples.FASHION_MNIST_DIR)) {

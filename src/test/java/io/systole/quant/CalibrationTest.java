@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.systole.arith.FixedFormat;
 import io.systole.arith.Int8Format;
 import io.systole.arith.Int8Quant;
 import io.systole.arith.QuantParams;
@@ -18,6 +19,7 @@ import io.systole.model.Shape;
 import io.systole.model.Softmax;
 import io.systole.sim.Operands;
 import io.systole.tensor.Tensor;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,28 @@ class CalibrationTest {
         assertNull(fop.multipliers());
         assertEquals(Requant.floatScale(3f / 255f, 2f / 127, 1.25f / 255f), fop.scales()[1]);
         assertEquals(Int8Quant.quantizeBias(0.25f, 3f / 255f, 1f / 127), fop.bias()[0]);
+    }
+
+    @Test
+    void fittedIntegerBitsHoldTheLargestMagnitudeALayerSees() {
+        Network net = handDense();
+        Calibration cal = Calibration.minMax(net, Tensor.of(new float[] {1, 2, -1, 0.25f}, 2, 2));
+        // fc sees input [-1, 2], weights up to |-2| and its output [-4, 1.25]: 4 needs I = 4, since
+        // fixed<8,3> ends at 4 - 2^-5
+        assertEquals(Map.of("fc", FixedFormat.parse("fixed<8,4,RND,SAT>")),
+                Quantizer.fitIntegerBits(net, FixedFormat.parse("fixed<8,1,RND,SAT>"), cal));
+        assertEquals(Map.of("fc", FixedFormat.parse("fixed<16,4,TRN,WRAP>")),
+                Quantizer.fitIntegerBits(net, FixedFormat.parse("fixed<16,9>"), cal));
+        // a layer seeing only magnitudes below 1/8 gets fraction bits above its width: fixed<8,-2>
+        Network tiny = handDense();
+        for (io.systole.model.Parameter p : tiny.parameters()) {
+            for (int i = 0; i < p.size(); i++) {
+                p.data()[i] /= 64;
+            }
+        }
+        Calibration small = Calibration.minMax(tiny, Tensor.of(new float[] {0.1f, 0.05f, -0.1f, 0}, 2, 2));
+        assertEquals(Map.of("fc", FixedFormat.parse("fixed<8,-2,RND,SAT>")),
+                Quantizer.fitIntegerBits(tiny, FixedFormat.parse("fixed<8,1,RND,SAT>"), small));
     }
 
     @Test

@@ -69,5 +69,13 @@ class ErrorReportTest {
         ErrorReport r16 = ErrorReport.measure(q16, ArrayConfig.DEFAULT.withFormat(q16.format()), eval, null);
         assertTrue(r16.layer("fc3").sqnrDb() > 40, r16.layer("fc3").toString());
         assertEquals(32, r16.top1().agree(), r16.summaryLine());
+
+        // 8 bits: integer bits fitted per layer beat one format for all
+        FixedFormat f8 = FixedFormat.parse("fixed<8,2,RND,SAT>");
+        QuantizedNetwork one = Quantizer.fixed(net, f8, Map.of(), c).network();
+        QuantizedNetwork fitted = Quantizer.fixed(net, f8, Quantizer.fitIntegerBits(net, f8, c), c).network();
+        double plain = ErrorReport.measure(one, ArrayConfig.DEFAULT.withFormat(f8), eval, null).layer("fc3").sqnrDb();
+        double fit = ErrorReport.measure(fitted, ArrayConfig.DEFAULT.withFormat(f8), eval, null).layer("fc3").sqnrDb();
+        assertTrue(fit > plain + 1, fit + " dB fitted, " + plain + " dB in one format");
     }
 }

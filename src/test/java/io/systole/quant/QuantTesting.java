@@ -35,7 +35,8 @@ final class QuantTesting {
     /**
      * Awkward sizes and every host step: an unfolded ReLU on the input, 3 -> 5 channels with
      * stride 2 and padding and no bias, padded average pooling without the padding in the count,
-     * a folded ReLU, padded max pooling, 5 -> 7 channels on a 2x2 kernel, flatten, dense 7*3*3 -> 9
+     * 5 -> 7 channels on a 2x2 kernel with a folded ReLU, padded max pooling, 7 -> 7 channels with
+     * stride 2, padded average pooling with the padding in the count, flatten, dense 7*3*3 -> 9
      * with a folded ReLU, a dense output without ReLU, and a final softmax.
      */
     static Network awkward() {
@@ -50,8 +51,9 @@ final class QuantTesting {
                 .add(MaxPool2d.builder().setName("max").setKernel(2).optStride(1).optPadding(1).build())
                 .add(Conv2d.builder().setName("conv3").setInChannels(7).setOutChannels(7).setKernel(3).optStride(2)
                         .build())
+                .add(AvgPool2d.builder().setName("avg2").setKernel(2).optStride(1).optPadding(1).build())
                 .add(new Flatten("flatten"))
-                .add(Dense.builder().setName("fc1").setInFeatures(7 * 2 * 2).setOutFeatures(9).build())
+                .add(Dense.builder().setName("fc1").setInFeatures(7 * 3 * 3).setOutFeatures(9).build())
                 .add(new ReLU("relu3"))
                 .add(Dense.builder().setName("fc2").setInFeatures(9).setOutFeatures(4).build())
                 .add(new Softmax("softmax"))
