@@ -239,7 +239,8 @@ final class SimulateCommand implements Callable<Integer> {
         return run.values().get(Network.INPUT);
     }
 
-    private static Tensor randomInput(Network net, int n) {
+    /** A seeded random float batch (n, ...input shape), uniform in [0, 1). */
+    static Tensor randomInput(Network net, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("--batch must be positive, got " + n);
         }
