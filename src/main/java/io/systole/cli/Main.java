@@ -9,11 +9,10 @@ import picocli.CommandLine.Command;
 /** The {@code systole} command. */
 @Command(name = "systole", mixinStandardHelpOptions = true, version = "systole 0.1.0",
         description = "Hardware/software co-design of convolutional neural networks.",
-        subcommands = {ZooCommand.class, SummaryCommand.class, ImportCommand.class, ExportOnnxCommand.class, RunCommand.class,
-            VerifyCommand.class, ProfileCommand.class,
-            SimulateCommand.class, DevicesCommand.class,
-            TrainCommand.class, EvalCommand.class, DemoCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {ZooCommand.class, SummaryCommand.class, ImportCommand.class, ExportOnnxCommand.class,
+            QuantizeCommand.class, SimulateCommand.class, RunCommand.class, VerifyCommand.class, ProfileCommand.class,
+            DevicesCommand.class, CompileKernelsCommand.class, ExportHlsCommand.class, TrainCommand.class,
+            EvalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
