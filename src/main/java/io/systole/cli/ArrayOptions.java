@@ -22,7 +22,8 @@ final class ArrayOptions {
     String dataflow;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "f32, int8[<ACC,WRAP|SATURATE,...>] or fixed<W,I,Q,O> (overrides the preset).")
+            description = "f32, int8[<ACC,WRAP|SATURATE,...>] or fixed<W,I,Q,O> (overrides the preset; a quantized"
+                    + " model's format by default).")
     String format;
 
     /** The preset names, for help and completion. */

@@ -98,9 +98,9 @@ final class ExportHlsCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Network net = given != null ? given.network() : ModelFile.resolve(model);
         Tensor samples = given != null ? null : calibration != null ? Samples.npy(calibration).images()
-                : SimulateCommand.randomInput(net, RANDOM_CALIBRATION_SAMPLES);
+                : Execution.randomInput(net, RANDOM_CALIBRATION_SAMPLES, 42);
         QuantizedNetwork q = given != null ? given : quantize(net, cfg, samples);
-        Tensor x = input != null ? Npy.read(input) : samples != null ? samples.slice(0, 1) : SimulateCommand.randomInput(net, 1);
+        Tensor x = input != null ? Npy.read(input) : samples != null ? samples.slice(0, 1) : Execution.randomInput(net, 1, 42);
         builder.setSource(net.name());
         HlsLayers.of(q, cfg, x, layers).forEach(builder::addLayer);
         HlsProject project = builder.build();

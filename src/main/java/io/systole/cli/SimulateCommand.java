@@ -1,7 +1,6 @@
 package io.systole.cli;
 
 import io.systole.arith.F32;
-import io.systole.arith.NumberFormat;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.ModelFile;
@@ -11,7 +10,6 @@ import io.systole.quant.QuantizedModelFile;
 import io.systole.quant.QuantizedNetwork;
 import io.systole.quant.QuantizedSimulator;
 import io.systole.sim.ArrayConfig;
-import io.systole.sim.Dataflow;
 import io.systole.sim.Engine;
 import io.systole.sim.FastEngine;
 import io.systole.sim.LayerStats;
@@ -30,13 +28,11 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -64,21 +60,8 @@ final class SimulateCommand implements Callable<Integer> {
             description = "A zoo name, a model file, a quantized model file, or a topology CSV.")
     String source;
 
-    @Option(names = "--preset", paramLabel = "NAME|FILE", defaultValue = "16x16-ws",
-            description = "Array preset (${COMPLETION-CANDIDATES}) or configuration file (default ${DEFAULT-VALUE}).",
-            completionCandidates = Presets.class)
-    String preset;
-
-    @Option(names = "--array", paramLabel = "RxC", description = "Array size, e.g. 16x16 (overrides the preset).")
-    String array;
-
-    @Option(names = "--dataflow", paramLabel = "ws|os", description = "Dataflow (overrides the preset).")
-    String dataflow;
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "f32, int8[<ACC,WRAP|SATURATE,...>] or fixed<W,I,Q,O> (overrides the preset; a quantized"
-                    + " model's format by default).")
-    String format;
+    @Mixin
+    ArrayOptions arrayOptions;
 
     @Option(names = "--batch", defaultValue = "1", description = "Batch size without --input (default ${DEFAULT-VALUE}).")
     int batch;
@@ -109,14 +92,6 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
 
-    /** The preset names, for --help. */
-    static final class Presets implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return ArrayConfig.presetNames().iterator();
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -146,7 +121,7 @@ final class SimulateCommand implements Callable<Integer> {
                     + " and --output");
         }
         Simulator sim = new Simulator(cfg, eng, progress);
-        Tensor x = values ? (input != null ? Npy.read(input) : randomInput(net, batch)) : null;
+        Tensor x = values ? (input != null ? Npy.read(input) : Execution.randomInput(net, batch, 42)) : null;
         BiFunction<String, Engine, Simulator.Run> runner = quantized == null
                 ? (node, e) -> (node == null ? sim : sim.withEngine(node, e)).run(net, x)
                 : (node, e) -> {
@@ -200,27 +175,14 @@ final class SimulateCommand implements Callable<Integer> {
      * {@code --format} says otherwise; named {@code custom} when anything was changed.
      */
     ArrayConfig config(QuantizedNetwork quantized) throws IOException {
-        ArrayConfig cfg = ArrayConfig.resolve(preset);
-        if (array != null) {
-            String[] rc = array.toLowerCase(Locale.ROOT).split("x");
-            try {
-                cfg = cfg.withSize(Integer.parseInt(rc[0].strip()), Integer.parseInt(rc[1].strip()));
-            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException("--array must be RxC such as 16x16, got '" + array + "'", e);
-            }
-        }
-        if (dataflow != null) {
-            cfg = cfg.withDataflow(Dataflow.parse(dataflow));
-        }
-        if (format != null) {
-            cfg = cfg.withFormat(NumberFormat.parse(format));
-        } else if (quantized != null && !cfg.format().equals(quantized.format())) {
+        ArrayConfig cfg = arrayOptions.config();
+        if (arrayOptions.format == null && quantized != null && !cfg.format().equals(quantized.format())) {
             cfg = cfg.withFormat(quantized.format()).withName("custom");
         }
         if (quantized != null) {
             quantized.requireArray(cfg);
         }
-        return array != null || dataflow != null || format != null ? cfg.withName("custom") : cfg;
+        return cfg;
     }
 
     /** The output of a quantized run: dequantized float32, or the raw last integer tensor with --raw. */
@@ -237,19 +199,6 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         return run.values().get(Network.INPUT);
-    }
-
-    /** A seeded random float batch (n, ...input shape), uniform in [0, 1). */
-    static Tensor randomInput(Network net, int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("--batch must be positive, got " + n);
-        }
-        float[] x = new float[Math.toIntExact(n * net.inputShape().size())];
-        SplittableRandom rnd = new SplittableRandom(42);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextDouble();
-        }
-        return Tensor.of(x, net.inputShape().batched(n));
     }
 
     private static String firstArrayNode(Network net) {
