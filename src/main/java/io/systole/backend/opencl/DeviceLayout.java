@@ -36,6 +36,15 @@ final class DeviceLayout {
     return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT;
   }
 
+  /**
+   * Whether the array's accumulator saturates (int8 SATURATE): the mac variant 1 of {@code
+   * systole_format.cl}, which the tiled kernels run as {@code conv_ws_v1} and {@code conv_os_v1}.
+   */
+  static boolean saturating(ArrayConfig config) {
+    return config.format() instanceof Int8Format f
+        && f.accOverflow() == Int8Format.AccOverflow.SATURATE;
+  }
+
   /** Position tiles of a group, MT = ceil(M / MR). */
   static int tiles(ImplicitGemm g) {
     return (g.m() + MR - 1) / MR;
@@ -51,10 +60,8 @@ final class DeviceLayout {
     return family == ConvKernels.Family.INT8 ? 1 : 4;
   }
 
-  /** Bytes of one packed reduction element: float, x - zp as a short, or a raw int. */
-  static int packedBytes(ConvKernels.Family family) {
-    return family == ConvKernels.Family.INT8 ? 2 : 4;
-  }
+  /** Bytes of one packed reduction element: a float, x - zp as an int, or a raw int. */
+  static final int PACKED_BYTES = 4;
 
   /** Bytes of one accumulator: float, int, or a raw fixed-point long. */
   static int accumulatorBytes(ConvKernels.Family family) {
