@@ -16,32 +16,44 @@
 // A work-item owns a register tile of MR positions x NR channels; each of its NR-lane vectors
 // holds one position's outputs, so every output keeps the order of the array it reproduces.
 
-// im2col: one work-item per position m < M of group g, global (M rounded up, groups).
+// im2col into register-tile order: one work-item per tile t of MR positions and chunk of PACK_K
+// reduction indices of group g, global (MT rounded up, ceil(K / PACK_K), groups). For each k it
+// writes the tile's MR elements side by side; positions past M get the format's zero.
 __kernel void KERNEL_NAME(pack)(const int M, const int outH, const int outW, const int inC,
                                 const int inH, const int inW, const int groups, const int sh,
                                 const int sw, const int ph, const int pw, const int K,
                                 const int MT, __global const int4 *ktab,
                                 __global const int *fmtp, __global const x_t *x,
                                 __global pk_t *a) {
-  const int m = get_global_id(0);
-  const int g = get_global_id(1);
-  if (m >= M) {
+  const int t = get_global_id(0);
+  const int k0 = get_global_id(1) * PACK_K;
+  const int g = get_global_id(2);
+  if (t >= MT) {
     return;
   }
-  const int ox = m % outW;
-  const int oy = m / outW % outH;
-  const int b = m / (outW * outH);
   const fmt_t f = fmt_load(fmtp);
-  const int y0 = oy * sh - ph;
-  const int x0 = ox * sw - pw;
-  __global const x_t *xb = x + (size_t) (b * inC + g * (inC / groups)) * inH * inW;
-  __global pk_t *dst = a + (size_t) (g * MT + m / MR) * K * MR + m % MR;
-  for (int k = 0; k < K; k++) {
-    const int4 t = ktab[k];
-    const int iy = y0 + t.y;
-    const int ix = x0 + t.z;
-    const bool inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
-    dst[(size_t) k * MR] = inside ? pk_from(xb[t.x + iy * inW + ix], f) : pk_pad(f);
+  int base[MR];  // where each position's input channels of group g begin
+  int y0[MR];    // each position's top-left input row and column
+  int x0[MR];
+  bool live[MR];
+#pragma unroll
+  for (int i = 0; i < MR; i++) {
+    const int m = min(t * MR + i, M - 1);
+    live[i] = t * MR + i < M;
+    base[i] = (m / (outW * outH) * inC + g * (inC / groups)) * inH * inW;
+    y0[i] = m / outW % outH * sh - ph;
+    x0[i] = m % outW * sw - pw;
+  }
+  __global pk_t *dst = a + (size_t) (g * MT + t) * K * MR;
+  for (int k = k0; k < min(K, k0 + PACK_K); k++) {
+    const int4 tk = ktab[k];
+#pragma unroll
+    for (int i = 0; i < MR; i++) {
+      const int iy = y0[i] + tk.y;
+      const int ix = x0[i] + tk.z;
+      const bool inside = live[i] && iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+      dst[k * MR + i] = inside ? pk_from(x[base[i] + tk.x + iy * inW + ix], f) : pk_pad(f);
+    }
   }
 }
 

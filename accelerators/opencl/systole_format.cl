@@ -12,9 +12,10 @@
 //   finish(acc, o)  acc + bias, ReLU      bias, requantize, ReLU clamp FixedMac.finish
 
 // Tile sizes come from the host's build options: -DMR (positions per work-item), -DNR (output
-// channels per vector: 8 lanes) and -DKT (reduction indices per weight slice in local memory).
-#if !defined(MR) || !defined(NR) || !defined(KT) || NR != 8
-#error "build with -DMR, -DKT and -DNR=8"
+// channels per vector: 8 lanes), -DKT (reduction indices per weight slice in local memory) and
+// -DPACK_K (reduction indices per packing work-item).
+#if !defined(MR) || !defined(NR) || !defined(KT) || !defined(PACK_K) || NR != 8
+#error "build with -DMR, -DKT, -DPACK_K and -DNR=8"
 #endif
 
 #if defined(SYSTOLE_F32)

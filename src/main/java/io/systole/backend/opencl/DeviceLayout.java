@@ -18,7 +18,7 @@ import io.systole.sim.Operands;
  */
 final class DeviceLayout {
   /** Positions per work-item: rows of a register tile. */
-  static final int MR = 6;
+  static final int MR = 8;
 
   /** Output channels per work-item: the lanes of one vector. */
   static final int NR = 8;
@@ -26,14 +26,17 @@ final class DeviceLayout {
   /** Reduction indices per weight slice that conv_ws holds in local memory. */
   static final int KT = 256;
 
-  /** Work-items per conv_ws work-group: they share each weight slice. */
+  /** Reduction indices each work-item of the packing kernel writes. */
+  static final int PACK_K = 64;
+
+  /** Work-items per work-group of the convolution kernels; conv_ws shares each weight slice. */
   static final int WG = 8;
 
   private DeviceLayout() {}
 
   /** The build options giving the kernels these tile sizes. */
   static String tileOptions() {
-    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT;
+    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT + " -DPACK_K=" + PACK_K;
   }
 
   /**

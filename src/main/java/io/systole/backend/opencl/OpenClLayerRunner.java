@@ -64,8 +64,8 @@ public final class OpenClLayerRunner implements AutoCloseable {
   private static final int POOL_MAX = 1;
   private static final int POOL_AVG = 2;
 
-  /** Work-items per work-group of the element-wise kernels (packing, pooling). */
-  private static final int ELEMENT_GROUP = 64;
+  /** Work-items per pooling work-group. */
+  private static final int POOL_GROUP = 64;
 
   /** The NDRange of a single work-item kernel. */
   private static final long[] SINGLE = {1};
@@ -290,9 +290,9 @@ public final class OpenClLayerRunner implements AutoCloseable {
     ClKernel pack = own(kernels.kernel("pack"));
     args(pack, g.m(), g.outH(), g.outW(), g.inC(), g.inH(), g.inW(), g.groups(), w.sh(), w.sw(),
         w.ph(), w.pw(), g.k(), tiles, table, format, in, scratch);
-    launches.add(new Launch(op.name() + " pack", pack,
-        new long[] {roundUp(g.m(), ELEMENT_GROUP), g.groups(), 1},
-        new long[] {ELEMENT_GROUP, 1, 1}));
+    long chunks = (g.k() + DeviceLayout.PACK_K - 1) / DeviceLayout.PACK_K;
+    launches.add(launch(op.name() + " pack", pack,
+        new long[] {roundUp(tiles, DeviceLayout.WG), chunks, g.groups()}));
     int hw = g.outH() * g.outW();
     String variant = DeviceLayout.saturating(config) ? "_v1" : "";
     long[] global = {roundUp(tiles, DeviceLayout.WG), panels, g.groups()};
@@ -334,8 +334,8 @@ public final class OpenClLayerRunner implements AutoCloseable {
     int n = Math.toIntExact(p.outputElements());
     args(kernel, n, p.inH(), p.inW(), p.outH(), p.outW(), kind(op), w.kh(), w.kw(), w.sh(),
         w.sw(), w.ph(), w.pw(), op.countIncludePad() ? 1 : 0, format, in, out);
-    return new Launch(op.name() + " pool", kernel, new long[] {roundUp(n, ELEMENT_GROUP)},
-        new long[] {ELEMENT_GROUP});
+    return new Launch(op.name() + " pool", kernel, new long[] {roundUp(n, POOL_GROUP)},
+        new long[] {POOL_GROUP});
   }
 
   /** A launch in work-groups of (WG, 1, 1), one work-group size per kernel for every layer. */
