@@ -19,12 +19,11 @@
 // im2col into register-tile order: one work-item per tile t of MR positions and chunk of PACK_K
 // reduction indices of group g, global (MT rounded up, ceil(K / PACK_K), groups). For each k it
 // writes the tile's MR elements side by side; positions past M get the format's zero.
-__kernel void KERNEL_NAME(pack)(const int M, const int outH, const int outW, const int inC,
-                                const int inH, const int inW, const int groups, const int sh,
-                                const int sw, const int ph, const int pw, const int K,
-                                const int MT, __global const int4 *ktab,
-                                __global const int *fmtp, __global const x_t *x,
-                                __global pk_t *a) {
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(pack)(const int M, const int outH, const int outW, const int inC, const int inH,
+                       const int inW, const int groups, const int sh, const int sw, const int ph,
+                       const int pw, const int K, const int MT, __global const int4 *ktab,
+                       __global const int *fmtp, __global const x_t *x, __global pk_t *a) {
   const int t = get_global_id(0);
   const int k0 = get_global_id(1) * PACK_K;
   const int g = get_global_id(2);
@@ -165,12 +164,14 @@ static inline void conv_ws(CONV_WS_PARAMS, __local w_t *slice, const int variant
   }
 }
 
-__kernel void KERNEL_NAME(conv_ws)(CONV_WS_PARAMS) {
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_ws)(CONV_WS_PARAMS) {
   __local w_t slice[KT * NR];
   conv_ws(CONV_WS_ARGS, slice, 0);
 }
 
-__kernel void KERNEL_NAME(conv_ws_v1)(CONV_WS_PARAMS) {
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_ws_v1)(CONV_WS_PARAMS) {
   __local w_t slice[KT * NR];
   conv_ws(CONV_WS_ARGS, slice, 1);
 }
@@ -213,11 +214,13 @@ static inline void conv_os(CONV_OS_PARAMS, const int variant) {
   store_tile(p, t, np, g, M, N, outC, HW, chan, f, y);
 }
 
-__kernel void KERNEL_NAME(conv_os)(CONV_OS_PARAMS) {
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_os)(CONV_OS_PARAMS) {
   conv_os(CONV_OS_ARGS, 0);
 }
 
-__kernel void KERNEL_NAME(conv_os_v1)(CONV_OS_PARAMS) {
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_os_v1)(CONV_OS_PARAMS) {
   conv_os(CONV_OS_ARGS, 1);
 }
 
@@ -227,18 +230,17 @@ __kernel void KERNEL_NAME(conv_os_v1)(CONV_OS_PARAMS) {
 // convolution output (convH, convW) is pooled by a (pkh, pkw) window with stride and padding;
 // kind POOL_NONE with a 1x1 window stores the convolution itself. Each convolution output
 // follows the order of conv_ws (fold = R) or conv_os (os = 1, fold = K).
-__kernel void KERNEL_NAME(conv_fused)(const int inC, const int inH, const int inW,
-                                      const int groups, const int outC, const int convH,
-                                      const int convW, const int sh, const int sw, const int ph,
-                                      const int pw, const int K, const int N, const int NP,
-                                      const int fold, const int os, const int kind,
-                                      const int pkh, const int pkw, const int psh,
-                                      const int psw, const int pph, const int ppw,
-                                      const int count_include_pad, const int outH,
-                                      const int outW, __global const int4 *ktab,
-                                      __global const w_t *w, __global const chan_t *chan,
-                                      __global const int *fmtp, __global const int *poolp,
-                                      __global const x_t *x, __global x_t *y) {
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_fused)(const int inC, const int inH, const int inW, const int groups,
+                             const int outC, const int convH, const int convW, const int sh,
+                             const int sw, const int ph, const int pw, const int K, const int N,
+                             const int NP, const int fold, const int os, const int kind,
+                             const int pkh, const int pkw, const int psh, const int psw,
+                             const int pph, const int ppw, const int count_include_pad,
+                             const int outH, const int outW, __global const int4 *ktab,
+                             __global const w_t *w, __global const chan_t *chan,
+                             __global const int *fmtp, __global const int *poolp,
+                             __global const x_t *x, __global x_t *y) {
   if ((int) get_global_id(0) >= outH * outW) {
     return;
   }

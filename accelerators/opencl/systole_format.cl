@@ -12,10 +12,11 @@
 //   finish(acc, o)  acc + bias, ReLU      bias, requantize, ReLU clamp FixedMac.finish
 
 // Tile sizes come from the host's build options: -DMR (positions per work-item), -DNR (output
-// channels per vector: 8 lanes), -DKT (reduction indices per weight slice in local memory) and
-// -DPACK_K (reduction indices per packing work-item).
-#if !defined(MR) || !defined(NR) || !defined(KT) || !defined(PACK_K) || NR != 8
-#error "build with -DMR, -DKT, -DPACK_K and -DNR=8"
+// channels per vector: 8 lanes), -DKT (reduction indices per weight slice in local memory),
+// -DPACK_K (reduction indices per packing work-item) and -DWG (work-items per work-group of the
+// convolution kernels, which the host always launches in groups of (WG, 1, 1)).
+#if !defined(MR) || !defined(NR) || !defined(KT) || !defined(PACK_K) || !defined(WG) || NR != 8
+#error "build with -DMR, -DKT, -DPACK_K, -DWG and -DNR=8"
 #endif
 
 #if defined(SYSTOLE_F32)

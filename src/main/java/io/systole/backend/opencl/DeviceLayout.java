@@ -36,7 +36,7 @@ final class DeviceLayout {
 
   /** The build options giving the kernels these tile sizes. */
   static String tileOptions() {
-    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT + " -DPACK_K=" + PACK_K;
+    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT + " -DPACK_K=" + PACK_K + " -DWG=" + WG;
   }
 
   /**
