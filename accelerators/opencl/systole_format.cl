@@ -8,12 +8,15 @@
 //   packed x        x (0.0f on padding)   x - zpIn (0 on padding)      raw x (0 on padding)
 //   mac(p, x, w)    fma(x, w, p)          Int8.accumulate(p, x * w)    FixedMac.accumulate(p, xw)
 //   fold(acc, p)    acc + p               Int8.accumulate(acc, p)      FixedMac.add(acc, p)
+//   settle(p)       p                     p (see v_settle)             p
 //   finish(acc, o)  acc + bias, ReLU      bias, requantize, ReLU clamp FixedMac.finish
 
 // Tile sizes come from the host's build options: -DMR (positions per work-item), -DNR (output
-// channels per vector: 8 lanes) and -DKT (reduction indices per weight slice in local memory).
-#if !defined(MR) || !defined(NR) || !defined(KT) || NR != 8
-#error "build with -DMR, -DKT and -DNR=8"
+// channels per vector: 8 lanes), -DKT (reduction indices per weight slice in local memory),
+// -DPACK_K (reduction indices per packing work-item) and -DWG (work-items per work-group of the
+// convolution kernels, which the host always launches in groups of (WG, 1, 1)).
+#if !defined(MR) || !defined(NR) || !defined(KT) || !defined(PACK_K) || !defined(WG) || NR != 8
+#error "build with -DMR, -DKT, -DPACK_K, -DWG and -DNR=8"
 #endif
 
 #if defined(SYSTOLE_F32)
@@ -60,8 +63,14 @@ static inline acc_t s_fold(acc_t acc, acc_t p, fmt_t f) { return acc + p; }
 static inline vec_t v_zero(void) { return (vec_t) (0.0f); }
 static inline vec_t v_wg(__global const w_t *w) { return vload8(0, w); }
 static inline vec_t v_wl(__local const w_t *w) { return vload8(0, w); }
-static inline vec_t v_mac(vec_t p, pk_t x, vec_t w, fmt_t f) { return fma((vec_t) (x), w, p); }
+// The arithmetic variant of a format's mac step, 0 or 1 (int8: wrap or saturate); the tiled
+// kernels come in one entry point per variant (conv_ws, conv_ws_v1), so that no step tests it.
+static inline int v_variant(fmt_t f) { return 0; }
+static inline vec_t v_mac(vec_t p, pk_t x, vec_t w, fmt_t f, const int variant) {
+  return fma((vec_t) (x), w, p);
+}
 static inline vec_t v_fold(vec_t acc, vec_t p, fmt_t f) { return acc + p; }
+static inline vec_t v_settle(vec_t p, fmt_t f) { return p; }
 static inline void v_lanes(vec_t v, acc_t *lanes) { vstore8(v, 0, lanes); }
 
 // Float32Order.addBias, then Float32Order.relu when fused.
@@ -84,7 +93,7 @@ static inline x_t pool_result(pool_t m) { return m; }
 #define KERNEL_NAME(base) base##_int8
 
 typedef char x_t;
-typedef short pk_t;   // x - zpIn, in -255..255
+typedef int pk_t;     // x - zpIn, in -255..255
 typedef char w_t;
 typedef int acc_t;
 typedef int8 vec_t;
@@ -142,23 +151,34 @@ static inline acc_t s_fold(acc_t acc, acc_t p, fmt_t f) {
   return int8_accumulate(acc, p, f.bits, f.sat);
 }
 
-// Int8.accumulate on NR lanes, both operands in the accumulator's range. SATURATE: add_sat
-// clamps the exact sum to 32 bits, which is the range when bits is 32; narrower sums are exact
-// in 32 bits. WRAP: the 32-bit sum wraps modulo 2^32, then its low bits bits are sign-extended.
-static inline vec_t v_accumulate(vec_t acc, vec_t addend, fmt_t f) {
-  if (f.sat) {
-    return clamp(add_sat(acc, addend), (vec_t) (f.acc_min), (vec_t) (f.acc_max));
-  }
-  return as_int8((as_uint8(acc) + as_uint8(addend)) << (uint) f.unused) >> f.unused;
+// Int8.accumulate on NR lanes under SATURATE, both operands in the accumulator's range: add_sat
+// clamps the exact sum to 32 bits, which is the range when bits is 32; narrower sums are exact.
+static inline vec_t v_saturate(vec_t acc, vec_t addend, fmt_t f) {
+  return clamp(add_sat(acc, addend), (vec_t) (f.acc_min), (vec_t) (f.acc_max));
 }
+
+// A 32-bit value wrapped to the accumulator: its low bits bits, sign-extended.
+static inline vec_t v_wrap(vec_t v, fmt_t f) {
+  return as_int8(as_uint8(v) << (uint) f.unused) >> f.unused;
+}
+
+// Under WRAP a partial sum is held modulo 2^32 and wrapped to bits bits only when it leaves its
+// column (v_fold) or its PE (v_settle): wrapping commutes with addition modulo 2^bits, so this
+// gives the value Int8.accumulate gives when it wraps after every step.
 
 static inline vec_t v_zero(void) { return (vec_t) (0); }
 static inline vec_t v_wg(__global const w_t *w) { return convert_int8(vload8(0, w)); }
 static inline vec_t v_wl(__local const w_t *w) { return convert_int8(vload8(0, w)); }
-static inline vec_t v_mac(vec_t p, pk_t x, vec_t w, fmt_t f) {
-  return v_accumulate(p, (vec_t) ((int) x) * w, f);
+// Variant 0 wraps, variant 1 saturates.
+static inline int v_variant(fmt_t f) { return f.sat; }
+static inline vec_t v_mac(vec_t p, pk_t x, vec_t w, fmt_t f, const int variant) {
+  const vec_t product = (vec_t) (x) * w;
+  return variant ? v_saturate(p, product, f) : as_int8(as_uint8(p) + as_uint8(product));
 }
-static inline vec_t v_fold(vec_t acc, vec_t p, fmt_t f) { return v_accumulate(acc, p, f); }
+static inline vec_t v_fold(vec_t acc, vec_t p, fmt_t f) {
+  return f.sat ? v_saturate(acc, p, f) : v_wrap(as_int8(as_uint8(acc) + as_uint8(p)), f);
+}
+static inline vec_t v_settle(vec_t p, fmt_t f) { return f.sat ? p : v_wrap(p, f); }
 static inline void v_lanes(vec_t v, acc_t *lanes) { vstore8(v, 0, lanes); }
 
 // Operands.Int8Layer.finish: bias with the accumulator's rule, requantization, ReLU clamp.
@@ -255,7 +275,8 @@ static inline vec_t v_wl(__local const w_t *w) {
   }
   return v;
 }
-static inline vec_t v_mac(vec_t p, pk_t x, vec_t w, fmt_t f) {
+static inline int v_variant(fmt_t f) { return 0; }
+static inline vec_t v_mac(vec_t p, pk_t x, vec_t w, fmt_t f, const int variant) {
   for (int j = 0; j < NR; j++) {
     p.l[j] = fx_accumulate(f.acc, p.l[j], (long) x * w.l[j], f.product_frac);
   }
@@ -267,6 +288,7 @@ static inline vec_t v_fold(vec_t acc, vec_t p, fmt_t f) {
   }
   return acc;
 }
+static inline vec_t v_settle(vec_t p, fmt_t f) { return p; }
 static inline void v_lanes(vec_t v, acc_t *lanes) {
   for (int j = 0; j < NR; j++) {
     lanes[j] = v.l[j];

@@ -89,7 +89,8 @@ public final class ConvKernels {
       this(rows, cols, DEFAULT_LINE);
     }
 
-    String options() {
+    /** The build options that give the FPGA kernels this array, after the family's options. */
+    public String options() {
       return " -DROWS=" + rows + " -DCOLS=" + cols + " -DLINE=" + line;
     }
 

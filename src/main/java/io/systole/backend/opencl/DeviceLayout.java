@@ -18,7 +18,7 @@ import io.systole.sim.Operands;
  */
 final class DeviceLayout {
   /** Positions per work-item: rows of a register tile. */
-  static final int MR = 6;
+  static final int MR = 8;
 
   /** Output channels per work-item: the lanes of one vector. */
   static final int NR = 8;
@@ -26,14 +26,26 @@ final class DeviceLayout {
   /** Reduction indices per weight slice that conv_ws holds in local memory. */
   static final int KT = 256;
 
-  /** Work-items per conv_ws work-group: they share each weight slice. */
+  /** Reduction indices each work-item of the packing kernel writes. */
+  static final int PACK_K = 64;
+
+  /** Work-items per work-group of the convolution kernels; conv_ws shares each weight slice. */
   static final int WG = 8;
 
   private DeviceLayout() {}
 
   /** The build options giving the kernels these tile sizes. */
   static String tileOptions() {
-    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT;
+    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT + " -DPACK_K=" + PACK_K + " -DWG=" + WG;
+  }
+
+  /**
+   * Whether the array's accumulator saturates (int8 SATURATE): the mac variant 1 of {@code
+   * systole_format.cl}, which the tiled kernels run as {@code conv_ws_v1} and {@code conv_os_v1}.
+   */
+  static boolean saturating(ArrayConfig config) {
+    return config.format() instanceof Int8Format f
+        && f.accOverflow() == Int8Format.AccOverflow.SATURATE;
   }
 
   /** Position tiles of a group, MT = ceil(M / MR). */
@@ -51,10 +63,8 @@ final class DeviceLayout {
     return family == ConvKernels.Family.INT8 ? 1 : 4;
   }
 
-  /** Bytes of one packed reduction element: float, x - zp as a short, or a raw int. */
-  static int packedBytes(ConvKernels.Family family) {
-    return family == ConvKernels.Family.INT8 ? 2 : 4;
-  }
+  /** Bytes of one packed reduction element: a float, x - zp as an int, or a raw int. */
+  static final int PACKED_BYTES = 4;
 
   /** Bytes of one accumulator: float, int, or a raw fixed-point long. */
   static int accumulatorBytes(ConvKernels.Family family) {

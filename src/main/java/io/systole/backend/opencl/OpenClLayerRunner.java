@@ -51,8 +51,12 @@ public final class OpenClLayerRunner implements AutoCloseable {
     TILED
   }
 
-  /** Up to this many multiply-accumulates a layer runs fused under {@link Strategy#AUTO}. */
-  public static final long FUSED_MAX_MACS = 1L << 21;
+  /**
+   * Up to this many multiply-accumulates a layer runs fused under {@link Strategy#AUTO}: on PoCL
+   * (2 cores, about 20 us per launch) the direct kernel loses less than one or two launches cost
+   * up to about a quarter of a million (LeNet-5 at batch 1), and much more above.
+   */
+  public static final long FUSED_MAX_MACS = 1L << 18;
 
   /** Pooling kinds of {@code systole_format.cl}. */
   private static final int POOL_NONE = 0;
@@ -201,9 +205,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return (long) gemm.m() * kernels.fpga().get().cols()
           * DeviceLayout.accumulatorBytes(kernels.family());
     }
-    return fused(g)
-        ? 0
-        : DeviceLayout.packedElements(gemm) * DeviceLayout.packedBytes(kernels.family());
+    return fused(g) ? 0 : DeviceLayout.packedElements(gemm) * DeviceLayout.PACKED_BYTES;
   }
 
   private static long inputElements(ClOp op) {
@@ -288,17 +290,19 @@ public final class OpenClLayerRunner implements AutoCloseable {
     ClKernel pack = own(kernels.kernel("pack"));
     args(pack, g.m(), g.outH(), g.outW(), g.inC(), g.inH(), g.inW(), g.groups(), w.sh(), w.sw(),
         w.ph(), w.pw(), g.k(), tiles, table, format, in, scratch);
+    long chunks = (g.k() + DeviceLayout.PACK_K - 1) / DeviceLayout.PACK_K;
     launches.add(launch(op.name() + " pack", pack,
-        new long[] {roundUp(g.m(), DeviceLayout.WG), g.groups(), 1}));
+        new long[] {roundUp(tiles, DeviceLayout.WG), chunks, g.groups()}));
     int hw = g.outH() * g.outW();
+    String variant = DeviceLayout.saturating(config) ? "_v1" : "";
     long[] global = {roundUp(tiles, DeviceLayout.WG), panels, g.groups()};
     if (os) {
-      ClKernel kernel = own(kernels.kernel("conv_os"));
+      ClKernel kernel = own(kernels.kernel("conv_os" + variant));
       args(kernel, g.m(), g.k(), g.n(), tiles, panels, g.outC(), hw, scratch, weights, channels,
           format, conv);
       launches.add(launch(op.name() + " conv_os", kernel, global));
     } else {
-      ClKernel kernel = own(kernels.kernel("conv_ws"));
+      ClKernel kernel = own(kernels.kernel("conv_ws" + variant));
       args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(), hw, scratch,
           weights, channels, format, conv);
       launches.add(launch(op.name() + " conv_ws", kernel, global));
