@@ -57,8 +57,10 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("%n== 3. the plan on %s (%s)%n", choice.spec(), choice.why());
             out.print(plan.table());
 
+            Runtime.Execution first = e.runtime().execute(plan, x, true);
             Runtime.Execution run = e.runtime().execute(plan, x, true);
-            out.printf("%n== 4. the run: %.2f ms for %d images%n", run.wallSeconds() * 1e3, batch);
+            out.printf("%n== 4. the run: %.2f ms for %d images (the first run, which prepares the devices: %.2f ms)%n",
+                    run.wallSeconds() * 1e3, batch, first.wallSeconds() * 1e3);
             float[] p = run.output().floats();
             int classes = e.net.outputShape().c();
             int correct = 0;

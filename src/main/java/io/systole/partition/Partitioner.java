@@ -2,6 +2,7 @@ package io.systole.partition;
 
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
+import io.systole.model.Flatten;
 import io.systole.model.Layer;
 import io.systole.model.ModelException;
 import io.systole.model.Network;
@@ -79,6 +80,11 @@ public final class Partitioner {
                 || (producer instanceof ReLU && fusesIntoProducer(net, net.node(in)) && node.layer() instanceof Pool2d);
     }
 
+    /** Flatten is a view of its input on every device: no kernel, no launch. */
+    private static boolean launches(Network.Node node) {
+        return !(node.layer() instanceof Flatten);
+    }
+
     private static double transfer(long bytes, DeviceModel from, DeviceModel to) {
         if (from == to) {
             return 0;
@@ -118,7 +124,7 @@ public final class Partitioner {
                     from.add(arg);
                     fusedHere |= fusable && arg == d && d.accelerator();
                 }
-                t += fusedHere ? 0 : d.launchSeconds();
+                t += fusedHere || !launches(n) ? 0 : d.launchSeconds();
                 if (n == nodes.getLast()) {
                     t += transfer((long) batch * n.output().size() * elementBytes, d, host);
                 }
@@ -183,7 +189,7 @@ public final class Partitioner {
             String group = fused ? head.get(in) : n.name();
             head.put(n.name(), group);
             double compute = d.computeSeconds(net, n, batch);
-            double launch = fused ? 0 : d.launchSeconds();
+            double launch = fused || !launches(n) ? 0 : d.launchSeconds();
             steps.add(new Plan.Step(n, d.id(), stage, group, compute, launch, transfer, bytes));
             total += compute + launch + transfer;
         }

@@ -83,6 +83,9 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public double computeSeconds(Network net, Network.Node node, int batch) {
+    if (node.layer() instanceof Flatten) {
+      return 0;
+    }
     long macs = Accounting.macs(net, node);
     return macs > 0 ? 2.0 * macs * batch / flops : node.output().size() * batch * 4.0 / link;
   }
@@ -100,6 +103,16 @@ public final class OpenClBackend implements Backend {
   @Override
   public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
     int batch = input.dim(0);
+    if (stage.nodes().stream().allMatch(n -> n.layer() instanceof Flatten)) {
+      Map<String, Tensor> views = new LinkedHashMap<>();
+      List<NodeTiming> none = new ArrayList<>();
+      for (Network.Node n : stage.nodes()) {
+        views.put(n.name(), input.reshape(n.output().batched(batch)));
+        none.add(new NodeTiming(n.name(), 0, 0, 0));
+      }
+      views.keySet().retainAll(wanted);
+      return new StageResult(views, none);
+    }
     OpenClLayerRunner runner = runners.computeIfAbsent(stage.network().name() + "@" + batch, k -> {
       List<ClOp> ops = ClOp.of(stage.network(), batch, true);
       int covered = ops.stream().mapToInt(op -> op.name().split("\\+").length).sum();
@@ -122,16 +135,17 @@ public final class OpenClBackend implements Backend {
       String last = lastNode(op);
       result.put(last, outs.get(i).reshape(stage.network().node(last).output().batched(batch)));
     }
-    Tensor end = result.get(lastNode(ops.getLast()));
+    // a flatten is a view of its input's tensor (the stage input, or a step's output)
     for (Network.Node n : stage.nodes()) {
-      if (n.layer() instanceof Flatten && wanted.contains(n.name())) {
-        result.put(n.name(), end.reshape(n.output().batched(batch)));
+      if (n.layer() instanceof Flatten) {
+        String from = n.inputs().getFirst();
+        Tensor t = from.equals(Network.INPUT) ? input : result.get(from);
+        if (t != null) {
+          result.put(n.name(), t.reshape(n.output().batched(batch)));
+        }
       }
     }
-    String finalNode = stage.nodes().getLast().name();
-    if (!result.containsKey(finalNode)) {
-      result.put(finalNode, end.reshape(stage.nodes().getLast().output().batched(batch)));
-    }
+    result.keySet().retainAll(wanted);
     return new StageResult(result, timings(stage, ops, before, runner.timings().entries()));
   }
 
