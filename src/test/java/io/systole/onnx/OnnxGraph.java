@@ -34,11 +34,11 @@ final class OnnxGraph {
 
     /** A float graph input; a dimension of 0 is the symbolic batch N. */
     OnnxGraph input(String name, long... dims) {
-        return input(name, TensorProto.DataType.FLOAT_VALUE, dims);
+        return typedInput(name, TensorProto.DataType.FLOAT_VALUE, dims);
     }
 
     /** A graph input of an element type ({@link TensorProto.DataType}); a dimension of 0 is N. */
-    OnnxGraph input(String name, int type, long... dims) {
+    OnnxGraph typedInput(String name, int type, long... dims) {
         graph.addInput(value(name, type, dims));
         return this;
     }

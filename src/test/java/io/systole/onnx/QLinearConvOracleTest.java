@@ -106,7 +106,7 @@ class QLinearConvOracleTest {
     static byte[] model(Case c, byte[] w, float[] wScale, int[] bias, float xScale, int xZp, float yScale, int yZp) {
         int outC = c.outC();
         OnnxGraph g = new OnnxGraph("qlinearconv", 13, 0)
-                .input("x", TensorProto.DataType.INT8_VALUE, 0, c.inC(), c.h(), c.w())
+                .typedInput("x", TensorProto.DataType.INT8_VALUE, 0, c.inC(), c.h(), c.w())
                 .output("y", TensorProto.DataType.INT8_VALUE)
                 .initializer(OnnxGraph.float32("x_scale", new float[] {xScale}))
                 .initializer(OnnxGraph.int8("x_zp", new byte[] {(byte) xZp}))

@@ -1,0 +1,123 @@
+package io.systole.onnx;
+
+import static io.systole.onnx.OnnxGraph.i;
+import static io.systole.onnx.OnnxGraph.ints;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.systole.model.ModelException;
+import io.systole.model.Network;
+import io.systole.onnx.OnnxProto.ModelProto;
+import io.systole.onnx.OnnxProto.TensorProto;
+import io.systole.quant.Activation;
+import io.systole.quant.IntegerReference;
+import io.systole.quant.QuantizedNetwork;
+import io.systole.sim.ArrayConfig;
+import io.systole.tensor.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Quantized ONNX models built in code (QOperator form: QuantizeLinear, QLinearConv, Flatten,
+ * QLinearMatMul, DequantizeLinear) import as int8 FLOAT_SCALE networks whose integer reference
+ * gives ONNX Runtime's outputs bit for bit; what the int8 format cannot hold is named.
+ */
+class QuantizedImportTest {
+
+    @Test
+    void qLinearConvAndMatMulImportAndAgreeBitForBitWithOnnxRuntime() {
+        byte[] model = qLinearModel(new SplittableRandom(5), 0, TensorProto.DataType.INT8_VALUE);
+        QuantizedNetwork q = QuantizedImport.fromProto(parse(model), "qlinear");
+        assertEquals(QuantizedImport.FORMAT, q.format());
+        assertEquals(2, q.ops().size());
+        assertBitExact(q, model, 3, 11);
+    }
+
+    @Test
+    void whatTheFormatCannotHoldIsNamedForEveryNode() {
+        byte[] model = qLinearModel(new SplittableRandom(5), 4, TensorProto.DataType.UINT8_VALUE);
+        ModelException e = assertThrows(ModelException.class, () -> QuantizedImport.fromProto(parse(model), "bad"));
+        assertTrue(e.getMessage().contains("3 problems"), e.getMessage());
+        assertTrue(e.getMessage().contains("node 'quant' (QuantizeLinear): 'x_zp' is UINT8"), e.getMessage());
+        assertTrue(e.getMessage().contains("node 'qconv' (QLinearConv): 'x_zp' is UINT8"), e.getMessage());
+        assertTrue(e.getMessage().contains("node 'qmatmul' (QLinearMatMul): weight zero point 'm_zp' holds 4"),
+                e.getMessage());
+    }
+
+    /** Our integer reference on the imported network, dequantized, equals ONNX Runtime's float output exactly. */
+    static void assertBitExact(QuantizedNetwork q, byte[] model, int batch, long seed) {
+        Tensor x = OnnxTesting.input(q.network(), batch, seed);
+        ArrayConfig cfg = ArrayConfig.DEFAULT.withFormat(q.format()).withSize(7, 5);
+        Tensor out = IntegerReference.forward(q, cfg, x);
+        float[] ours = q.activation(q.network().nodes().getLast().name()).decode(out).floats();
+        float[] ort = OnnxTesting.runOrt(model, x).floats();
+        QLinearConvOracleTest.assertSameBytes(q.network().name(), bytes(ort), bytes(ours));
+    }
+
+    private static byte[] bytes(float[] v) {
+        byte[] b = new byte[4 * v.length];
+        java.nio.ByteBuffer.wrap(b).asFloatBuffer().put(v);
+        return b;
+    }
+
+    private static ModelProto parse(byte[] model) {
+        try {
+            return ModelProto.parseFrom(model);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * x (N, 5, 9, 9) float -> QuantizeLinear -> QLinearConv 5 -> 7, 3x3, stride 2, padding 1, per-channel
+     * weight scales, int32 bias -> Flatten -> QLinearMatMul 175 -> 10, per-column scales ->
+     * DequantizeLinear. {@code mZp} is the dense weights' zero point, {@code xZpType} the input
+     * zero point's element type.
+     */
+    static byte[] qLinearModel(SplittableRandom r, int mZp, int xZpType) {
+        int outC = 7;
+        byte[] w = QLinearConvOracleTest.randomBytes(r, outC * 5 * 3 * 3, -127, 127);
+        float[] ws = new float[outC];
+        for (int o = 0; o < outC; o++) {
+            ws[o] = (float) (0.004 + 0.004 * r.nextDouble());
+        }
+        int features = outC * 5 * 5;
+        byte[] m = QLinearConvOracleTest.randomBytes(r, features * 10, -127, 127);
+        float[] ms = new float[10];
+        for (int o = 0; o < ms.length; o++) {
+            ms[o] = (float) (0.004 + 0.002 * r.nextDouble());
+        }
+        TensorProto xZp = xZpType == TensorProto.DataType.INT8_VALUE ? OnnxGraph.int8("x_zp", new byte[] {3})
+                : TensorProto.newBuilder().setName("x_zp").setDataType(xZpType).addInt32Data(3).build();
+        return new OnnxGraph("qlinear", 13, 0)
+                .input("x", 0, 5, 9, 9)
+                .output("y")
+                .initializer(OnnxGraph.float32("x_scale", new float[] {1 / 127f}))
+                .initializer(xZp)
+                .initializer(OnnxGraph.int8("w", w, outC, 5, 3, 3))
+                .initializer(OnnxGraph.float32("w_scale", ws, outC))
+                .initializer(OnnxGraph.int8("w_zp", new byte[outC], outC))
+                .initializer(OnnxGraph.int32("b", r.ints(outC, -500, 501).toArray(), outC))
+                .initializer(OnnxGraph.float32("c_scale", new float[] {0.05f}))
+                .initializer(OnnxGraph.int8("c_zp", new byte[] {-5}))
+                .initializer(OnnxGraph.int8("m", m, features, 10))
+                .initializer(OnnxGraph.float32("m_scale", ms, 10))
+                .initializer(OnnxGraph.int8("m_zp", repeat((byte) mZp, 10), 10))
+                .initializer(OnnxGraph.float32("y_scale", new float[] {0.5f}))
+                .initializer(OnnxGraph.int8("y_zp", new byte[] {2}))
+                .node("QuantizeLinear", "quant", "x,x_scale,x_zp", "xq")
+                .node("QLinearConv", "qconv", "xq,x_scale,x_zp,w,w_scale,w_zp,c_scale,c_zp,b", "cq",
+                        ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), i("group", 1))
+                .node("Flatten", "flatten", "cq", "fq", i("axis", 1))
+                .node("QLinearMatMul", "qmatmul", "fq,c_scale,c_zp,m,m_scale,m_zp,y_scale,y_zp", "yq")
+                .node("DequantizeLinear", "dequant", "yq,y_scale,y_zp", "y")
+                .bytes();
+    }
+
+    private static byte[] repeat(byte v, int n) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, v);
+        return b;
+    }
+}
