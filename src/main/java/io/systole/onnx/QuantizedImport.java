@@ -46,7 +46,8 @@ import java.util.Set;
  * The graph is rewritten to float (weights and biases dequantized, activation pairs removed) and
  * imported by {@link OnnxImport}; the scales and zero points and the exact int8 weights and int32
  * biases become the network's {@link Quantizer.Int8Parameters}. What the int8 format holds is
- * required: int8 activations with a scale and zero point per tensor, symmetric int8 weights in
+ * required: int8 or uint8 activations with a scale and zero point per tensor (uint8 values are
+ * read as the int8 values of the same real numbers, zero point less 128), symmetric int8 weights in
  * [-127, 127] with zero point 0 and a scale per tensor or per output channel, int32 biases in
  * units of input scale * weight scale, and pooling, flatten and unfolded ReLU outputs in their
  * input's encoding. Every node that breaks a rule is named in one {@link ModelException}.
@@ -55,6 +56,9 @@ public final class QuantizedImport {
     /** The format of every imported network: 32-bit wrapping accumulator, float scale requantization. */
     public static final Int8Format FORMAT = new Int8Format(32, Int8Format.AccOverflow.WRAP,
             Int8Format.RequantMode.FLOAT_SCALE);
+
+    /** What a uint8 activation value is above the int8 value of the same real number. */
+    private static final int UINT8_OFFSET = 128;
 
     private final Map<String, Constant> constants = new HashMap<>();
     /** int8 activation value -> the float value it quantizes. */
@@ -189,20 +193,29 @@ public final class QuantizedImport {
         }
     }
 
+    /**
+     * One scale and zero point for an activation. A uint8 tensor is read as the int8 tensor of the
+     * same real values: every value and the zero point less 128 (an absent zero point is uint8 0).
+     */
     private QuantParams scalarParams(String value, NodeProto n, int at) throws Unsupported {
         Constant s = constant(n, at);
-        if (n.getInputCount() <= at + 1 || n.getInput(at + 1).isEmpty()) {
-            throw new Unsupported("no zero point for tensor '" + value + "': it would be uint8, and the"
-                    + " int8 format has int8 activations");
-        }
-        Constant z = constant(n, at + 1);
-        if (s.size() != 1 || z.size() != 1) {
+        boolean hasZero = n.getInputCount() > at + 1 && !n.getInput(at + 1).isEmpty();
+        Constant z = hasZero ? constant(n, at + 1) : null;
+        if (s.size() != 1 || (z != null && z.size() != 1)) {
             throw new Unsupported("tensor '" + value + "' has " + s.size()
                     + " scales; the int8 format has one scale and zero point per activation tensor");
         }
-        requireInt8(z);
+        int zeroPoint;
+        if (z == null || z.type() == TensorProto.DataType.UINT8_VALUE) {
+            zeroPoint = (z == null ? 0 : (int) z.longs()[0]) - UINT8_OFFSET;
+        } else if (z.type() == TensorProto.DataType.INT8_VALUE) {
+            zeroPoint = (int) z.longs()[0];
+        } else {
+            throw new Unsupported("zero point '" + z.name() + "' is " + Constant.typeName(z.type())
+                    + "; activations must be INT8 or UINT8");
+        }
         try {
-            return new QuantParams(s.floats()[0], (int) z.longs()[0]);
+            return new QuantParams(s.floats()[0], zeroPoint);
         } catch (IllegalArgumentException e) {
             throw new Unsupported("tensor '" + value + "': " + e.getMessage());
         }
@@ -219,8 +232,8 @@ public final class QuantizedImport {
 
     private static void requireInt8(Constant c) throws Unsupported {
         if (c.type() != TensorProto.DataType.INT8_VALUE) {
-            throw new Unsupported("'" + c.name() + "' is " + Constant.typeName(c.type())
-                    + "; the int8 format needs INT8 (uint8 models are not supported)");
+            throw new Unsupported("weight '" + c.name() + "' is " + Constant.typeName(c.type())
+                    + "; the int8 format's weights are symmetric INT8");
         }
     }
 

@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Quantized ONNX models built in code (QOperator form: QuantizeLinear, QLinearConv, Flatten,
  * QLinearMatMul, DequantizeLinear) import as int8 FLOAT_SCALE networks whose integer reference
- * gives ONNX Runtime's outputs bit for bit; what the int8 format cannot hold is named.
+ * gives ONNX Runtime's outputs bit for bit; the uint8 form of a model imports as its int8 form;
+ * what the int8 format cannot hold is named, for every node at fault.
  */
 class QuantizedImportTest {
 
     @Test
     void qLinearConvAndMatMulImportAndAgreeBitForBitWithOnnxRuntime() {
-        byte[] model = qLinearModel(new SplittableRandom(5), 0, TensorProto.DataType.INT8_VALUE);
+        byte[] model = qLinearModel(new SplittableRandom(5), 1 / 127f, 0, false);
         QuantizedNetwork q = QuantizedImport.fromProto(parse(model), "qlinear");
         assertEquals(QuantizedImport.FORMAT, q.format());
         assertEquals(2, q.ops().size());
@@ -36,12 +37,23 @@ class QuantizedImportTest {
     }
 
     @Test
+    void uint8ActivationsReadAsTheInt8ValuesOfTheSameRealNumbers() {
+        QuantizedNetwork int8 = QuantizedImport.fromProto(parse(qLinearModel(new SplittableRandom(5), 1 / 127f, 0,
+                false)), "int8");
+        QuantizedNetwork uint8 = QuantizedImport.fromProto(parse(qLinearModel(new SplittableRandom(5), 1 / 127f, 0,
+                true)), "uint8");
+        QuantizedRoundTripTest.assertSameQuantizedNetwork(int8, uint8);
+    }
+
+    @Test
     void whatTheFormatCannotHoldIsNamedForEveryNode() {
-        byte[] model = qLinearModel(new SplittableRandom(5), 4, TensorProto.DataType.UINT8_VALUE);
+        byte[] model = qLinearModel(new SplittableRandom(5), -1 / 127f, 4, false);
         ModelException e = assertThrows(ModelException.class, () -> QuantizedImport.fromProto(parse(model), "bad"));
         assertTrue(e.getMessage().contains("3 problems"), e.getMessage());
-        assertTrue(e.getMessage().contains("node 'quant' (QuantizeLinear): 'x_zp' is UINT8"), e.getMessage());
-        assertTrue(e.getMessage().contains("node 'qconv' (QLinearConv): 'x_zp' is UINT8"), e.getMessage());
+        assertTrue(e.getMessage().contains("node 'quant' (QuantizeLinear): tensor 'x': quantization scale"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("node 'qconv' (QLinearConv): tensor 'xq': quantization scale"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("node 'qmatmul' (QLinearMatMul): weight zero point 'm_zp' holds 4"),
                 e.getMessage());
     }
@@ -84,10 +96,10 @@ class QuantizedImportTest {
     /**
      * x (N, 5, 9, 9) float -> QuantizeLinear -> QLinearConv 5 -> 7, 3x3, stride 2, padding 1, per-channel
      * weight scales, int32 bias -> Flatten -> QLinearMatMul 175 -> 10, per-column scales ->
-     * DequantizeLinear. {@code mZp} is the dense weights' zero point, {@code xZpType} the input
-     * zero point's element type.
+     * DequantizeLinear. {@code mZp} is the dense weights' zero point; with {@code uint8} the
+     * activations are uint8, each zero point 128 above the int8 one.
      */
-    static byte[] qLinearModel(SplittableRandom r, int mZp, int xZpType) {
+    static byte[] qLinearModel(SplittableRandom r, float xScale, int mZp, boolean uint8) {
         int outC = 7;
         byte[] w = QLinearConvOracleTest.randomBytes(r, outC * 5 * 3 * 3, -127, 127);
         float[] ws = new float[outC];
@@ -100,24 +112,22 @@ class QuantizedImportTest {
         for (int o = 0; o < ms.length; o++) {
             ms[o] = (float) (0.004 + 0.002 * r.nextDouble());
         }
-        TensorProto xZp = xZpType == TensorProto.DataType.INT8_VALUE ? OnnxGraph.int8("x_zp", new byte[] {3})
-                : TensorProto.newBuilder().setName("x_zp").setDataType(xZpType).addInt32Data(3).build();
         return new OnnxGraph("qlinear", 13, 0)
                 .input("x", 0, 5, 9, 9)
                 .output("y")
-                .initializer(OnnxGraph.float32("x_scale", new float[] {1 / 127f}))
-                .initializer(xZp)
+                .initializer(OnnxGraph.float32("x_scale", new float[] {xScale}))
+                .initializer(zeroPoint("x_zp", 3, uint8))
                 .initializer(OnnxGraph.int8("w", w, outC, 5, 3, 3))
                 .initializer(OnnxGraph.float32("w_scale", ws, outC))
                 .initializer(OnnxGraph.int8("w_zp", new byte[outC], outC))
                 .initializer(OnnxGraph.int32("b", r.ints(outC, -500, 501).toArray(), outC))
                 .initializer(OnnxGraph.float32("c_scale", new float[] {0.05f}))
-                .initializer(OnnxGraph.int8("c_zp", new byte[] {-5}))
+                .initializer(zeroPoint("c_zp", -5, uint8))
                 .initializer(OnnxGraph.int8("m", m, features, 10))
                 .initializer(OnnxGraph.float32("m_scale", ms, 10))
                 .initializer(OnnxGraph.int8("m_zp", repeat((byte) mZp, 10), 10))
                 .initializer(OnnxGraph.float32("y_scale", new float[] {0.5f}))
-                .initializer(OnnxGraph.int8("y_zp", new byte[] {2}))
+                .initializer(zeroPoint("y_zp", 2, uint8))
                 .node("QuantizeLinear", "quant", "x,x_scale,x_zp", "xq")
                 .node("QLinearConv", "qconv", "xq,x_scale,x_zp,w,w_scale,w_zp,c_scale,c_zp,b", "cq",
                         ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1), i("group", 1))
@@ -125,6 +135,12 @@ class QuantizedImportTest {
                 .node("QLinearMatMul", "qmatmul", "fq,c_scale,c_zp,m,m_scale,m_zp,y_scale,y_zp", "yq")
                 .node("DequantizeLinear", "dequant", "yq,y_scale,y_zp", "y")
                 .bytes();
+    }
+
+    /** An int8 zero point, or as uint8 the same real zero 128 higher. */
+    private static TensorProto zeroPoint(String name, int int8, boolean uint8) {
+        return uint8 ? TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
+                .addInt32Data(int8 + 128).build() : OnnxGraph.int8(name, new byte[] {(byte) int8});
     }
 
     private static byte[] repeat(byte v, int n) {
