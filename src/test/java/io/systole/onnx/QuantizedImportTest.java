@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.systole.model.ModelException;
-import io.systole.model.Network;
 import io.systole.onnx.OnnxProto.ModelProto;
 import io.systole.onnx.OnnxProto.TensorProto;
 import io.systole.quant.Activation;
@@ -16,6 +16,7 @@ import io.systole.quant.IntegerReference;
 import io.systole.quant.QuantizedNetwork;
 import io.systole.sim.ArrayConfig;
 import io.systole.tensor.Tensor;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,15 @@ class QuantizedImportTest {
         assertEquals(QuantizedImport.FORMAT, q.format());
         assertEquals(2, q.ops().size());
         assertBitExact(q, model, 3, 11);
+    }
+
+    @Test
+    void qdqConvReluAndMatMulImportAndAgreeBitForBitWithOnnxRuntime() {
+        byte[] model = qdqModel(new SplittableRandom(8));
+        QuantizedNetwork q = QuantizedImport.fromProto(parse(model), "qdq");
+        assertEquals(2, q.ops().size());
+        assertEquals("relu", q.ops().getFirst().foldedRelu());
+        assertBitExact(q, model, 3, 13);
     }
 
     @Test
@@ -88,7 +98,7 @@ class QuantizedImportTest {
     private static ModelProto parse(byte[] model) {
         try {
             return ModelProto.parseFrom(model);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
     }
@@ -137,6 +147,61 @@ class QuantizedImportTest {
                 .bytes();
     }
 
+    /**
+     * QDQ form as quantization tools write it: x (N, 5, 9, 9) -> Q/DQ -> Conv 5 -> 7, 3x3, stride
+     * 2, padding 1 with DequantizeLinear of int8 weights (per channel, axis 0) and of an int32
+     * bias -> Relu -> Q/DQ -> Flatten -> MatMul with DequantizeLinear of (175, 10) int8 weights
+     * (per column, axis 1) -> Q/DQ.
+     */
+    static byte[] qdqModel(SplittableRandom r) {
+        int outC = 7;
+        float xScale = 1 / 127f;
+        float[] ws = new float[outC];
+        float[] bs = new float[outC];
+        for (int o = 0; o < outC; o++) {
+            ws[o] = (float) (0.004 + 0.004 * r.nextDouble());
+            bs[o] = xScale * ws[o];
+        }
+        float[] ms = new float[10];
+        for (int o = 0; o < ms.length; o++) {
+            ms[o] = (float) (0.004 + 0.002 * r.nextDouble());
+        }
+        int features = outC * 5 * 5;
+        return new OnnxGraph("qdq", 13, 0)
+                .input("x", 0, 5, 9, 9)
+                .output("y")
+                .initializer(OnnxGraph.float32("x_scale", new float[] {xScale}))
+                .initializer(OnnxGraph.int8("x_zp", new byte[] {-3}))
+                .initializer(OnnxGraph.int8("w", QLinearConvOracleTest.randomBytes(r, outC * 5 * 3 * 3, -127, 127),
+                        outC, 5, 3, 3))
+                .initializer(OnnxGraph.float32("w_scale", ws, outC))
+                .initializer(OnnxGraph.int8("w_zp", new byte[outC], outC))
+                .initializer(OnnxGraph.int32("b", r.ints(outC, -500, 501).toArray(), outC))
+                .initializer(OnnxGraph.float32("b_scale", bs, outC))
+                .initializer(OnnxGraph.float32("r_scale", new float[] {0.03f}))
+                .initializer(OnnxGraph.int8("r_zp", new byte[] {-128}))
+                .initializer(OnnxGraph.int8("m", QLinearConvOracleTest.randomBytes(r, features * 10, -127, 127),
+                        features, 10))
+                .initializer(OnnxGraph.float32("m_scale", ms, 10))
+                .initializer(OnnxGraph.float32("y_scale", new float[] {0.25f}))
+                .initializer(OnnxGraph.int8("y_zp", new byte[] {7}))
+                .node("QuantizeLinear", "x_q", "x,x_scale,x_zp", "xq")
+                .node("DequantizeLinear", "x_dq", "xq,x_scale,x_zp", "xf")
+                .node("DequantizeLinear", "w_dq", "w,w_scale,w_zp", "wf", i("axis", 0))
+                .node("DequantizeLinear", "b_dq", "b,b_scale", "bf", i("axis", 0))
+                .node("Conv", "conv", "xf,wf,bf", "c", ints("kernel_shape", 3, 3), ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1))
+                .node("Relu", "relu", "c", "r")
+                .node("QuantizeLinear", "r_q", "r,r_scale,r_zp", "rq")
+                .node("DequantizeLinear", "r_dq", "rq,r_scale,r_zp", "rf")
+                .node("Flatten", "flatten", "rf", "f", i("axis", 1))
+                .node("DequantizeLinear", "m_dq", "m,m_scale", "mf", i("axis", 1))
+                .node("MatMul", "matmul", "f,mf", "mm")
+                .node("QuantizeLinear", "y_q", "mm,y_scale,y_zp", "yq")
+                .node("DequantizeLinear", "y_dq", "yq,y_scale,y_zp", "y")
+                .bytes();
+    }
+
     /** An int8 zero point, or as uint8 the same real zero 128 higher. */
     private static TensorProto zeroPoint(String name, int int8, boolean uint8) {
         return uint8 ? TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
@@ -145,7 +210,7 @@ class QuantizedImportTest {
 
     private static byte[] repeat(byte v, int n) {
         byte[] b = new byte[n];
-        java.util.Arrays.fill(b, v);
+        Arrays.fill(b, v);
         return b;
     }
 }
