@@ -82,6 +82,24 @@ public final class QuantizedImport {
         }
     }
 
+    /** The operators that make a graph quantized. */
+    private static final Set<String> QUANTIZED_OPS = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv",
+            "QLinearMatMul");
+
+    /**
+     * Whether {@code file} is an ONNX model with a quantized operator, to be read by {@link #read};
+     * false for anything else, including files that are not ONNX models (which
+     * {@link OnnxImport#read} then reports).
+     */
+    public static boolean isQuantized(Path file) {
+        try {
+            ModelProto model = ModelProto.parseFrom(Files.readAllBytes(file));
+            return model.getGraph().getNodeList().stream().anyMatch(n -> QUANTIZED_OPS.contains(n.getOpType()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Reads a quantized ONNX file; errors name the file. */
     public static QuantizedNetwork read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {

@@ -57,7 +57,7 @@ class OnnxCommandsTest {
     }
 
     @Test
-    void aQuantizedModelFileIsExportedInQdqForm() throws IOException {
+    void aQuantizedModelFileIsExportedInQdqFormAndImportedBack() throws IOException {
         Network net = Zoo.get("tiny");
         QuantizedNetwork q = Quantizer.int8(net, QuantizedImport.FORMAT, Calibration.minMax(net, sample(net)))
                 .network();
@@ -68,9 +68,12 @@ class OnnxCommandsTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().startsWith("wrote " + onnx + " from Network tiny (3x9x9 -> 5, 10 nodes): QDQ "
                 + QuantizedImport.FORMAT + ", 4 quantized array layers"), e.out());
+        Path back = dir.resolve("back.json");
+        Result i = run(new ImportCommand(), onnx.toString(), "--out", back.toString());
+        assertEquals(0, i.code(), i.err());
         ArrayConfig cfg = ArrayConfig.DEFAULT.withFormat(q.format());
         assertEquals(IntegerReference.forward(q, cfg, sample(net)),
-                IntegerReference.forward(QuantizedImport.read(onnx), cfg, sample(net)));
+                IntegerReference.forward(QuantizedModelFile.load(back), cfg, sample(net)));
     }
 
     @Test
