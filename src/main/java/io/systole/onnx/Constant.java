@@ -52,6 +52,11 @@ final class Constant implements Value {
         return name;
     }
 
+    /** The ONNX element type ({@link DataType}). */
+    int type() {
+        return type;
+    }
+
     long[] dims() {
         return dims.clone();
     }

@@ -80,6 +80,17 @@ final class Conversion {
         return values.get(name);
     }
 
+    /** The network node (or {@link Network#INPUT}) each ONNX value computed at run time stands for. */
+    Map<String, String> activationNodes() {
+        Map<String, String> nodes = new HashMap<>();
+        values.forEach((v, a) -> {
+            if (a instanceof Activation act) {
+                nodes.put(v, act.node());
+            }
+        });
+        return nodes;
+    }
+
     /** Starts converting ONNX node number {@code i}. */
     void begin(NodeProto n, int i) {
         node = n;

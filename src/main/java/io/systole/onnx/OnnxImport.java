@@ -40,7 +40,8 @@ import java.util.Set;
  *
  * <p>Anything else is reported in one {@link ModelException} that names the file and lists every
  * node that cannot be imported, with its operator and the attribute or input at fault. Quantized
- * operators (QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul) are not imported yet.
+ * operators (QuantizeLinear, DequantizeLinear, QLinearConv, QLinearMatMul) are read by
+ * {@link QuantizedImport} into a quantized network.
  */
 public final class OnnxImport {
     /** One operator's importer. */
@@ -101,6 +102,18 @@ public final class OnnxImport {
      * graph has no name.
      */
     public static Network fromProto(ModelProto model, String source) {
+        return imported(model, source).network();
+    }
+
+    /**
+     * A network imported from a graph, with the network node (or {@link Network#INPUT}) that each
+     * ONNX value computed at run time stands for.
+     */
+    record Imported(Network network, Map<String, String> nodes) {
+    }
+
+    /** As {@link #fromProto}, keeping which ONNX value is which network node's output. */
+    static Imported imported(ModelProto model, String source) {
         GraphProto g = model.getGraph();
         if (g.getNodeCount() == 0) {
             throw new ModelException(source + ": not an ONNX model, or an empty one: it has no graph nodes");
@@ -165,7 +178,7 @@ public final class OnnxImport {
         String name = g.getName().isBlank() ? source.replaceAll(".*[/\\\\]", "").replaceFirst("(?i)\\.onnx$", "")
                 : g.getName();
         try {
-            return c.build(name, shape, out);
+            return new Imported(c.build(name, shape, out), c.activationNodes());
         } catch (ModelException e) {
             throw new ModelException(source + ": " + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Turns a float network into a {@link QuantizedNetwork}, in int8 ({@link #int8}) or in fixed
@@ -37,19 +38,63 @@ public final class Quantizer {
     }
 
     /**
+     * int8 parameters given rather than calibrated, as a quantized model file states them.
+     *
+     * @param tensors      scale and zero point of the input ({@link Network#INPUT}) and of every
+     *                     convolution and dense node's output (after its folded ReLU), by tensor name
+     * @param weightScales per-output-channel weight scales (outC) of every array layer, by layer
+     *                     name; the layer's float weights are quantized with them
+     * @param biases       int32 biases (outC) by layer name, used as they are; a layer with a bias
+     *                     that is not listed has it quantized from the float bias
+     */
+    public record Int8Parameters(Map<String, QuantParams> tensors, Map<String, float[]> weightScales,
+            Map<String, int[]> biases) {
+        public Int8Parameters {
+            tensors = Map.copyOf(tensors);
+            weightScales = Map.copyOf(weightScales);
+            biases = Map.copyOf(biases);
+        }
+    }
+
+    /**
      * int8: per-tensor activation parameters from the calibrated ranges
      * ({@link Int8Quant#chooseParams}; a conv or dense node with a folded ReLU takes the range of
      * the ReLU's output), per-output-channel symmetric weight scales
-     * ({@link Int8Quant#symmetricScale}) and weights ({@link Int8Quant#quantizeWeight}), int32
-     * biases in units of input scale * weight scale ({@link Int8Quant#quantizeBias}), and per
-     * channel either a Q31 multiplier and shift
-     * ({@link Requant#quantizeMultiplier}{@code (}{@link Requant#realMultiplier}{@code )}) or a
-     * float scale ({@link Requant#floatScale}), as {@code format}'s requantization mode says.
-     * Pooling, flatten and unfolded ReLU outputs keep their input's parameters.
+     * ({@link Int8Quant#symmetricScale}), then {@link #int8(Network, Int8Format, Int8Parameters,
+     * Calibration)}.
      *
      * @param calibration ranges of the input and of every node
      */
     public static Result int8(Network net, Int8Format format, Calibration calibration) {
+        QuantizedNetwork.requireSupported(net);
+        Map<String, String> folds = QuantizedNetwork.foldableRelus(net);
+        Map<String, QuantParams> tensors = new LinkedHashMap<>();
+        Map<String, float[]> scales = new LinkedHashMap<>();
+        tensors.put(Network.INPUT, params(calibration, Network.INPUT));
+        for (Network.Node node : net.nodes()) {
+            if (QuantizedNetwork.onArray(node.layer())) {
+                tensors.put(node.name(), params(calibration, folds.getOrDefault(node.name(), node.name())));
+                Parameter w = QuantizedNetwork.weight(node.layer());
+                int outC = w.shape()[0];
+                scales.computeIfAbsent(node.layer().name(), n -> weightScales(w.data(), outC, w.size() / outC));
+            }
+        }
+        return int8(net, format, new Int8Parameters(tensors, scales, Map.of()), calibration);
+    }
+
+    /**
+     * int8 with the given parameters: weights quantized with their channel's scale
+     * ({@link Int8Quant#quantizeWeight}), int32 biases as given or in units of input scale *
+     * weight scale ({@link Int8Quant#quantizeBias}), and per channel either a Q31 multiplier and
+     * shift ({@link Requant#quantizeMultiplier}{@code (}{@link Requant#realMultiplier}{@code )}) or
+     * a float scale ({@link Requant#floatScale}), as {@code format}'s requantization mode says.
+     * Pooling, flatten and unfolded ReLU outputs keep their input's parameters.
+     *
+     * @param calibration the ranges the parameters were chosen from, or {@code null}
+     * @throws IllegalArgumentException naming the tensor or layer whose parameters are missing or
+     *                                  of the wrong length
+     */
+    public static Result int8(Network net, Int8Format format, Int8Parameters parameters, Calibration calibration) {
         QuantizedNetwork.requireSupported(net);
         Map<String, String> folds = QuantizedNetwork.foldableRelus(net);
         Map<String, Activation> acts = new LinkedHashMap<>();
@@ -57,11 +102,11 @@ public final class Quantizer {
         Map<String, float[]> scales = new LinkedHashMap<>();
         Map<String, byte[]> weights = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
-        acts.put(Network.INPUT, new Activation.Int8(params(calibration, Network.INPUT)));
+        acts.put(Network.INPUT, new Activation.Int8(given(parameters, Network.INPUT)));
         for (Network.Node node : net.nodes()) {
             Layer layer = node.layer();
             Activation in = acts.get(node.inputs().getFirst());
-            Activation out = QuantizedNetwork.onArray(layer) ? arrayOutput(calibration, node, folds)
+            Activation out = QuantizedNetwork.onArray(layer) ? new Activation.Int8(given(parameters, node.name()))
                     : layer instanceof Softmax ? new Activation.F32() : in;
             acts.put(node.name(), out);
             if (!QuantizedNetwork.onArray(layer)) {
@@ -71,8 +116,11 @@ public final class Quantizer {
             Parameter b = QuantizedNetwork.bias(layer);
             int outC = w.shape()[0];
             int k = w.size() / outC;
-            float[] ws = scales.computeIfAbsent(layer.name(), n -> weightScales(w.data(), outC, k));
+            float[] ws = scales.computeIfAbsent(layer.name(), n -> channels(parameters.weightScales(), "weight scales",
+                    n, outC, a -> a.length));
             byte[] wq = weights.computeIfAbsent(layer.name(), n -> weights(w.data(), ws, k));
+            int[] givenBias = b == null || !parameters.biases().containsKey(layer.name()) ? null
+                    : channels(parameters.biases(), "biases", layer.name(), outC, a -> a.length);
             QuantParams pin = ((Activation.Int8) in).params();
             QuantParams pout = ((Activation.Int8) out).params();
             int[] bias = b == null ? null : new int[outC];
@@ -82,7 +130,7 @@ public final class Quantizer {
             int flushed = 0;
             for (int o = 0; o < outC; o++) {
                 if (bias != null) {
-                    bias[o] = Int8Quant.quantizeBias(b.data()[o], pin.scale(), ws[o]);
+                    bias[o] = givenBias != null ? givenBias[o] : Int8Quant.quantizeBias(b.data()[o], pin.scale(), ws[o]);
                 }
                 if (shift) {
                     double real = Requant.realMultiplier(pin.scale(), ws[o], pout.scale());
@@ -103,8 +151,24 @@ public final class Quantizer {
         return new Result(new QuantizedNetwork(net, format, acts, ops, scales, calibration), warnings);
     }
 
-    private static Activation arrayOutput(Calibration cal, Network.Node node, Map<String, String> folds) {
-        return new Activation.Int8(params(cal, folds.getOrDefault(node.name(), node.name())));
+    private static QuantParams given(Int8Parameters p, String tensor) {
+        QuantParams q = p.tensors().get(tensor);
+        if (q == null) {
+            throw new IllegalArgumentException("tensor '" + tensor + "': no int8 scale and zero point given");
+        }
+        return q;
+    }
+
+    /** The per-channel array of a layer, checked to have outC entries. */
+    private static <T> T channels(Map<String, T> byLayer, String what, String layer, int outC,
+            ToIntFunction<T> length) {
+        T v = byLayer.get(layer);
+        int len = v == null ? 0 : length.applyAsInt(v);
+        if (len != outC) {
+            throw new IllegalArgumentException("layer '" + layer + "': " + outC + " " + what + " needed, got "
+                    + (v == null ? "none" : len));
+        }
+        return v;
     }
 
     private static QuantParams params(Calibration cal, String tensor) {

@@ -8,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.systole.model.ModelFile;
 import io.systole.model.Network;
 import io.systole.model.Zoo;
+import io.systole.onnx.QuantizedImport;
+import io.systole.quant.Calibration;
+import io.systole.quant.IntegerReference;
+import io.systole.quant.QuantizedModelFile;
+import io.systole.quant.QuantizedNetwork;
+import io.systole.quant.Quantizer;
 import io.systole.ref.ReferenceEngine;
+import io.systole.sim.ArrayConfig;
 import io.systole.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,6 +54,26 @@ class OnnxCommandsTest {
             x[i] = (float) r.nextDouble();
         }
         return Tensor.of(x, net.inputShape().batched(2));
+    }
+
+    @Test
+    void aQuantizedModelFileIsExportedInQdqFormAndImportedBack() throws IOException {
+        Network net = Zoo.get("tiny");
+        QuantizedNetwork q = Quantizer.int8(net, QuantizedImport.FORMAT, Calibration.minMax(net, sample(net)))
+                .network();
+        Path json = dir.resolve("tiny-q.json");
+        QuantizedModelFile.save(q, json);
+        Path onnx = dir.resolve("tiny-q.onnx");
+        Result e = run(new ExportOnnxCommand(), json.toString(), "--out", onnx.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith("wrote " + onnx + " from Network tiny (3x9x9 -> 5, 10 nodes): QDQ "
+                + QuantizedImport.FORMAT + ", 4 quantized array layers"), e.out());
+        Path back = dir.resolve("back.json");
+        Result i = run(new ImportCommand(), onnx.toString(), "--out", back.toString());
+        assertEquals(0, i.code(), i.err());
+        ArrayConfig cfg = ArrayConfig.DEFAULT.withFormat(q.format());
+        assertEquals(IntegerReference.forward(q, cfg, sample(net)),
+                IntegerReference.forward(QuantizedModelFile.load(back), cfg, sample(net)));
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.systole.onnx.OnnxProto.TensorProto;
 import io.systole.onnx.OnnxProto.TensorShapeProto;
 import io.systole.onnx.OnnxProto.TypeProto;
 import io.systole.onnx.OnnxProto.ValueInfoProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -32,14 +34,24 @@ final class OnnxGraph {
 
     /** A float graph input; a dimension of 0 is the symbolic batch N. */
     OnnxGraph input(String name, long... dims) {
-        graph.addInput(value(name, TensorProto.DataType.FLOAT_VALUE, dims));
+        return typedInput(name, TensorProto.DataType.FLOAT_VALUE, dims);
+    }
+
+    /** A graph input of an element type ({@link TensorProto.DataType}); a dimension of 0 is N. */
+    OnnxGraph typedInput(String name, int type, long... dims) {
+        graph.addInput(value(name, type, dims));
         return this;
     }
 
     /** A float graph output of unspecified shape. */
     OnnxGraph output(String name) {
+        return output(name, TensorProto.DataType.FLOAT_VALUE);
+    }
+
+    /** A graph output of an element type and unspecified shape. */
+    OnnxGraph output(String name, int type) {
         graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type))));
         return this;
     }
 
@@ -81,6 +93,37 @@ final class OnnxGraph {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
         Arrays.stream(dims).forEach(t::addDims);
         Arrays.stream(v).forEach(t::addInt64Data);
+        return t.build();
+    }
+
+    /** An initializer given as a whole tensor. */
+    OnnxGraph initializer(TensorProto t) {
+        graph.addInitializer(t);
+        return this;
+    }
+
+    /** An int8 tensor, {@code v} row-major. */
+    static TensorProto int8(String name, byte[] v, long... dims) {
+        return raw(name, TensorProto.DataType.INT8_VALUE, ByteString.copyFrom(v), dims);
+    }
+
+    /** An int32 tensor, {@code v} row-major. */
+    static TensorProto int32(String name, int[] v, long... dims) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(v);
+        return raw(name, TensorProto.DataType.INT32_VALUE, ByteString.copyFrom(b), dims);
+    }
+
+    /** A float32 tensor, {@code v} row-major. */
+    static TensorProto float32(String name, float[] v, long... dims) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return raw(name, TensorProto.DataType.FLOAT_VALUE, ByteString.copyFrom(b), dims);
+    }
+
+    private static TensorProto raw(String name, int type, ByteString data, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type).setRawData(data);
+        Arrays.stream(dims).forEach(t::addDims);
         return t.build();
     }
 
