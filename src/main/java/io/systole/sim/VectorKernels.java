@@ -2,19 +2,37 @@ package io.systole.sim;
 
 import io.systole.arith.Int8Format;
 import io.systole.arith.OverflowCounter;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fast engine's kernels. Work is split into tasks of {@link FastEngine#BLOCK} output
- * positions by {@value #CHANNELS} output channels of one group, run on all cores. A task
- * gathers its positions' im2col rows into a panel (BLOCK, K) and multiplies it by the group's
- * weights, transposed once per layer into
- * (K, Npad) with Npad the group's channels rounded up to two vectors (padding lanes are zero and
- * their results dropped). The inner kernel holds 4 positions x 2 vectors of channels in
- * registers; each lane is one output, so every output keeps its own order of operations.
+ * The fast engine's kernels, blocked like a BLIS matrix product with every lane one output.
+ *
+ * <p>Weights: each group's (outC, K) weights are packed once per weight array (cached by
+ * identity, so operands must not change after their first run) into slivers of {@code NR}
+ * channels, two vectors: sliver c holds W[k][c*NR .. c*NR+NR) for k = 0..K contiguously, padding
+ * channels zero (their results are dropped).
+ *
+ * <p>float32: work is split into tasks of {@value #POSITIONS} output positions by
+ * {@value #CHANNELS} output channels of one group, run on all cores. A task packs its im2col rows
+ * once into a panel of {@value #MR}-position slivers (k-major, the positions of one k adjacent;
+ * missing positions zero). The reduction is walked in chunks of about {@value #KC} indices, whole
+ * folds for weight-stationary, so that a weight sliver's chunk stays in L1 while every position
+ * sliver of the task uses it and the panel's chunk stays in L2. The micro-kernel holds
+ * {@value #MR} positions x 2 vectors of channels of partial sums in registers; per fold they start
+ * at +0.0 and take fused multiply-adds in reduction order, then are added to the task's
+ * accumulators (an array, +0.0 at first); output-stationary chains instead resume from and return
+ * to that array across chunks. Each lane is one output, so every output keeps its own order of
+ * operations.
+ *
+ * <p>int8: tasks of {@link FastEngine#BLOCK} positions by {@value #CHANNELS} channels; a kernel of
+ * 4 positions x 2 vectors over all K (the exact integer sum does not depend on the order).
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -23,22 +41,49 @@ final class VectorKernels {
     private VectorKernels() {
     }
 
-    /** Side of the square blocks the weight transposition works in, for cache locality. */
+    /** Side of the square blocks the weight packing works in, for cache locality. */
     private static final int TILE = 8;
-    /** Output channels per parallel task (a multiple of every vector length). */
+    /** Output channels per parallel task (a multiple of every sliver width). */
     private static final int CHANNELS = 128;
+    /** float32 positions per micro-kernel. */
+    private static final int MR = 6;
+    /** float32 output positions per parallel task, a multiple of MR. */
+    private static final int POSITIONS = 16 * MR;
+    /** Target reduction indices per float32 chunk. */
+    private static final int KC = 256;
 
-    /** Copies weight {@code src} of (outC, K) to {@code dst} of group grp's (K, Npad). */
+    /** Packed weights by weight array, with the layer shape they were packed for. */
+    private static final Map<Object, Packed> PACKED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Packed(int groups, int k, int n, int lanes, Object slivers) {
+    }
+
+    /** Copies weight {@code src} of (outC, K) to {@code dst} of group grp's slivers. */
     @FunctionalInterface
     private interface Copy {
         void copy(int grp, int src, int dst);
     }
 
     /**
-     * Transposes (outC, K) weights into one (K, Npad) array per group, Npad a multiple of
-     * 2 * lanes (the padding stays zero), in TILE x TILE blocks, blocks of channels in parallel.
+     * The slivers of {@code weight} for layer g (see the class comment), from the cache or packed
+     * by {@code pack}, which allocates one array per group and fills it through {@link #pack}.
      */
-    private static void transpose(int groups, int k, int n, int npad, Copy copy) {
+    @SuppressWarnings("unchecked")
+    private static <T> T[] slivers(Object weight, ImplicitGemm g, int lanes, IntFunction<T[]> pack) {
+        Packed p = PACKED.get(weight);
+        if (p == null || p.groups() != g.groups() || p.k() != g.k() || p.n() != g.n() || p.lanes() != lanes) {
+            p = new Packed(g.groups(), g.k(), g.n(), lanes, pack.apply(g.k() * padded(g.n(), lanes)));
+            PACKED.put(weight, p);
+        }
+        return (T[]) p.slivers();
+    }
+
+    /**
+     * Packs (outC, K) weights into slivers of 2 * lanes channels per group, in TILE x TILE blocks,
+     * blocks of channels in parallel.
+     */
+    private static void pack(int groups, int k, int n, int lanes, Copy copy) {
+        int nr = 2 * lanes;
         int tiles = (n + TILE - 1) / TILE;
         IntStream.range(0, groups * tiles).parallel().forEach(task -> {
             int grp = task / tiles;
@@ -46,8 +91,9 @@ final class VectorKernels {
             for (int i0 = 0; i0 < k; i0 += TILE) {
                 for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
                     int src = (grp * n + j) * k;
+                    int dst = j / nr * k * nr + j % nr;
                     for (int i = i0; i < Math.min(k, i0 + TILE); i++) {
-                        copy.copy(grp, src + i, i * npad + j);
+                        copy.copy(grp, src + i, dst + i * nr);
                     }
                 }
             }
@@ -60,18 +106,18 @@ final class VectorKernels {
         void run(int task, int grp, int m0, int count, int n0, int n1);
     }
 
-    private static int tasks(ImplicitGemm g, int npad) {
-        return g.groups() * ((g.m() + FastEngine.BLOCK - 1) / FastEngine.BLOCK) * ((npad + CHANNELS - 1) / CHANNELS);
+    private static int tasks(ImplicitGemm g, int positions, int npad) {
+        return g.groups() * ((g.m() + positions - 1) / positions) * ((npad + CHANNELS - 1) / CHANNELS);
     }
 
-    /** Runs every task of a layer on all cores. */
-    private static void forEachTask(ImplicitGemm g, int npad, Task t) {
-        int blocks = (g.m() + FastEngine.BLOCK - 1) / FastEngine.BLOCK;
+    /** Runs every task of a layer, {@code positions} by {@value #CHANNELS}, on all cores. */
+    private static void forEachTask(ImplicitGemm g, int positions, int npad, Task t) {
+        int blocks = (g.m() + positions - 1) / positions;
         int chunks = (npad + CHANNELS - 1) / CHANNELS;
-        IntStream.range(0, tasks(g, npad)).parallel().forEach(task -> {
-            int m0 = task / chunks % blocks * FastEngine.BLOCK;
+        IntStream.range(0, tasks(g, positions, npad)).parallel().forEach(task -> {
+            int m0 = task / chunks % blocks * positions;
             int n0 = task % chunks * CHANNELS;
-            t.run(task, task / (blocks * chunks), m0, Math.min(FastEngine.BLOCK, g.m() - m0), n0,
+            t.run(task, task / (blocks * chunks), m0, Math.min(positions, g.m() - m0), n0,
                     Math.min(npad, n0 + CHANNELS));
         });
     }
@@ -91,138 +137,118 @@ final class VectorKernels {
         int k = g.k();
         int n = g.n();
         int lanes = FS.length();
+        int nr = 2 * lanes;
         int npad = padded(n, lanes);
         float[] w = op.weight();
-        float[][] wt = new float[g.groups()][k * npad];
-        transpose(g.groups(), k, n, npad, (grp, src, dst) -> wt[grp][dst] = w[src]);
-        forEachTask(g, npad, (task, grp, m0, count, n0, n1) -> {
-            float[] panel = new float[count * k];
+        float[][] wp = slivers(w, g, lanes, size -> {
+            float[][] s = new float[g.groups()][size];
+            pack(g.groups(), k, n, lanes, (grp, src, dst) -> s[grp][dst] = w[src]);
+            return s;
+        });
+        int chunk = os ? KC : Math.max(1, KC / fold) * fold;
+        forEachTask(g, POSITIONS, npad, (task, grp, m0, count, n0, n1) -> {
+            int slivers = (count + MR - 1) / MR;
+            float[] panel = new float[slivers * MR * k];
             int[] idx = new int[k];
             for (int i = 0; i < count; i++) {
                 g.inputIndex(grp, m0 + i, idx);
+                int base = i / MR * MR * k + i % MR;
                 for (int kk = 0; kk < k; kk++) {
-                    panel[i * k + kk] = idx[kk] < 0 ? 0.0f : x[idx[kk]];
+                    panel[base + kk * MR] = idx[kk] < 0 ? 0.0f : x[idx[kk]];
                 }
             }
-            float[] acc = new float[4 * 2 * lanes];
-            for (int nb = n0; nb < n1; nb += 2 * lanes) {
-                int i = 0;
-                for (; i + 4 <= count; i += 4) {
-                    f32Block4(panel, i * k, k, wt[grp], npad, nb, fold, os, acc);
-                    store(g, op, y, grp, m0 + i, 4, nb, acc, lanes);
+            int width = n1 - n0;
+            float[] acc = new float[slivers * MR * width];
+            for (int kb = 0; kb < k; kb += chunk) {
+                int ke = Math.min(k, kb + chunk);
+                for (int nb = n0; nb < n1; nb += nr) {
+                    int wo = nb / nr * k * nr;
+                    for (int s = 0; s < slivers; s++) {
+                        f32Kernel(panel, s * MR * k, wp[grp], wo, kb, ke, fold, os, acc,
+                                (s * width + nb - n0) * MR);
+                    }
                 }
-                for (; i < count; i++) {
-                    f32Block1(panel, i * k, k, wt[grp], npad, nb, fold, os, acc);
-                    store(g, op, y, grp, m0 + i, 1, nb, acc, lanes);
+            }
+            for (int i = 0; i < count; i++) {
+                for (int j = 0; j < width && n0 + j < n; j++) {
+                    int o = grp * n + n0 + j;
+                    float a = acc[(i / MR * width + j / nr * nr) * MR + i % MR * nr + j % nr];
+                    y[g.outputIndex(m0 + i, o)] = op.finish(a, o);
                 }
             }
         });
     }
 
-    private static void store(ImplicitGemm g, Operands.F32Layer op, float[] y, int grp, int m, int rows, int nb,
-            float[] acc, int lanes) {
-        int n = g.n();
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < 2 * lanes && nb + j < n; j++) {
-                int o = grp * n + nb + j;
-                y[g.outputIndex(m + r, o)] = op.finish(acc[r * 2 * lanes + j], o);
-            }
-        }
+    /** The start of a fold's partial sum: +0.0, or for OS the chain so far. */
+    private static FloatVector start(float[] acc, int off, boolean os) {
+        return os ? FloatVector.fromArray(FS, acc, off) : FloatVector.zero(FS);
     }
 
-    /** Four positions (panel rows at p, p+K, p+2K, p+3K) x two vectors of channels from nb. */
-    private static void f32Block4(float[] panel, int p, int k, float[] wt, int npad, int nb, int fold, boolean os,
-            float[] out) {
-        int lanes = FS.length();
-        FloatVector zero = FloatVector.zero(FS);
-        FloatVector a00 = zero;
-        FloatVector a01 = zero;
-        FloatVector a10 = zero;
-        FloatVector a11 = zero;
-        FloatVector a20 = zero;
-        FloatVector a21 = zero;
-        FloatVector a30 = zero;
-        FloatVector a31 = zero;
-        for (int k0 = 0; k0 < k; k0 += fold) {
-            int k1 = Math.min(k, k0 + fold);
-            FloatVector p00 = zero;
-            FloatVector p01 = zero;
-            FloatVector p10 = zero;
-            FloatVector p11 = zero;
-            FloatVector p20 = zero;
-            FloatVector p21 = zero;
-            FloatVector p30 = zero;
-            FloatVector p31 = zero;
-            for (int kk = k0; kk < k1; kk++) {
-                int wo = kk * npad + nb;
-                FloatVector w0 = FloatVector.fromArray(FS, wt, wo);
-                FloatVector w1 = FloatVector.fromArray(FS, wt, wo + lanes);
-                FloatVector x0 = FloatVector.broadcast(FS, panel[p + kk]);
+    /** The end of a fold: OS keeps the chain, WS adds the partial sum to the accumulator. */
+    private static void end(FloatVector p, float[] acc, int off, boolean os) {
+        (os ? p : FloatVector.fromArray(FS, acc, off).add(p)).intoArray(acc, off);
+    }
+
+    /**
+     * Reduction indices [kb, ke) of MR positions (panel sliver at xo: (K, MR)) by two vectors of
+     * channels (weight sliver at wo: (K, 2 * lanes)); accumulators at ao: (MR, 2 * lanes).
+     * kb is a multiple of fold, or 0 for OS, where fold covers all K.
+     */
+    private static void f32Kernel(float[] xp, int xo, float[] wp, int wo, int kb, int ke, int fold, boolean os,
+            float[] acc, int ao) {
+        int l = FS.length();
+        int nr = 2 * l;
+        for (int f0 = kb; f0 < ke; f0 += fold) {
+            int f1 = Math.min(ke, f0 + fold);
+            FloatVector p00 = start(acc, ao, os);
+            FloatVector p01 = start(acc, ao + l, os);
+            FloatVector p10 = start(acc, ao + nr, os);
+            FloatVector p11 = start(acc, ao + nr + l, os);
+            FloatVector p20 = start(acc, ao + 2 * nr, os);
+            FloatVector p21 = start(acc, ao + 2 * nr + l, os);
+            FloatVector p30 = start(acc, ao + 3 * nr, os);
+            FloatVector p31 = start(acc, ao + 3 * nr + l, os);
+            FloatVector p40 = start(acc, ao + 4 * nr, os);
+            FloatVector p41 = start(acc, ao + 4 * nr + l, os);
+            FloatVector p50 = start(acc, ao + 5 * nr, os);
+            FloatVector p51 = start(acc, ao + 5 * nr + l, os);
+            for (int kk = f0; kk < f1; kk++) {
+                int w = wo + kk * nr;
+                int x = xo + kk * MR;
+                FloatVector w0 = FloatVector.fromArray(FS, wp, w);
+                FloatVector w1 = FloatVector.fromArray(FS, wp, w + l);
+                FloatVector x0 = FloatVector.broadcast(FS, xp[x]);
                 p00 = x0.fma(w0, p00);
                 p01 = x0.fma(w1, p01);
-                FloatVector x1 = FloatVector.broadcast(FS, panel[p + k + kk]);
+                FloatVector x1 = FloatVector.broadcast(FS, xp[x + 1]);
                 p10 = x1.fma(w0, p10);
                 p11 = x1.fma(w1, p11);
-                FloatVector x2 = FloatVector.broadcast(FS, panel[p + 2 * k + kk]);
+                FloatVector x2 = FloatVector.broadcast(FS, xp[x + 2]);
                 p20 = x2.fma(w0, p20);
                 p21 = x2.fma(w1, p21);
-                FloatVector x3 = FloatVector.broadcast(FS, panel[p + 3 * k + kk]);
+                FloatVector x3 = FloatVector.broadcast(FS, xp[x + 3]);
                 p30 = x3.fma(w0, p30);
                 p31 = x3.fma(w1, p31);
+                FloatVector x4 = FloatVector.broadcast(FS, xp[x + 4]);
+                p40 = x4.fma(w0, p40);
+                p41 = x4.fma(w1, p41);
+                FloatVector x5 = FloatVector.broadcast(FS, xp[x + 5]);
+                p50 = x5.fma(w0, p50);
+                p51 = x5.fma(w1, p51);
             }
-            if (os) {
-                a00 = p00;
-                a01 = p01;
-                a10 = p10;
-                a11 = p11;
-                a20 = p20;
-                a21 = p21;
-                a30 = p30;
-                a31 = p31;
-            } else {
-                a00 = a00.add(p00);
-                a01 = a01.add(p01);
-                a10 = a10.add(p10);
-                a11 = a11.add(p11);
-                a20 = a20.add(p20);
-                a21 = a21.add(p21);
-                a30 = a30.add(p30);
-                a31 = a31.add(p31);
-            }
+            end(p00, acc, ao, os);
+            end(p01, acc, ao + l, os);
+            end(p10, acc, ao + nr, os);
+            end(p11, acc, ao + nr + l, os);
+            end(p20, acc, ao + 2 * nr, os);
+            end(p21, acc, ao + 2 * nr + l, os);
+            end(p30, acc, ao + 3 * nr, os);
+            end(p31, acc, ao + 3 * nr + l, os);
+            end(p40, acc, ao + 4 * nr, os);
+            end(p41, acc, ao + 4 * nr + l, os);
+            end(p50, acc, ao + 5 * nr, os);
+            end(p51, acc, ao + 5 * nr + l, os);
         }
-        int s = 2 * lanes;
-        a00.intoArray(out, 0);
-        a01.intoArray(out, lanes);
-        a10.intoArray(out, s);
-        a11.intoArray(out, s + lanes);
-        a20.intoArray(out, 2 * s);
-        a21.intoArray(out, 2 * s + lanes);
-        a30.intoArray(out, 3 * s);
-        a31.intoArray(out, 3 * s + lanes);
-    }
-
-    /** One position (panel row at p) x two vectors of channels from nb. */
-    private static void f32Block1(float[] panel, int p, int k, float[] wt, int npad, int nb, int fold, boolean os,
-            float[] out) {
-        int lanes = FS.length();
-        FloatVector zero = FloatVector.zero(FS);
-        FloatVector a0 = zero;
-        FloatVector a1 = zero;
-        for (int k0 = 0; k0 < k; k0 += fold) {
-            int k1 = Math.min(k, k0 + fold);
-            FloatVector p0 = zero;
-            FloatVector p1 = zero;
-            for (int kk = k0; kk < k1; kk++) {
-                int wo = kk * npad + nb;
-                FloatVector x0 = FloatVector.broadcast(FS, panel[p + kk]);
-                p0 = x0.fma(FloatVector.fromArray(FS, wt, wo), p0);
-                p1 = x0.fma(FloatVector.fromArray(FS, wt, wo + lanes), p1);
-            }
-            a0 = os ? p0 : a0.add(p0);
-            a1 = os ? p1 : a1.add(p1);
-        }
-        a0.intoArray(out, 0);
-        a1.intoArray(out, lanes);
     }
 
     /**
@@ -256,10 +282,13 @@ final class VectorKernels {
         int npad = padded(n, lanes);
         int zp = op.inputZeroPoint();
         byte[] w = op.weight();
-        int[][] wt = new int[g.groups()][k * npad];
-        transpose(g.groups(), k, n, npad, (grp, src, dst) -> wt[grp][dst] = w[src]);
-        OverflowCounter[] counters = new OverflowCounter[tasks(g, npad)];
-        forEachTask(g, npad, (task, grp, m0, count, n0, n1) -> {
+        int[][] wp = slivers(w, g, lanes, size -> {
+            int[][] s = new int[g.groups()][size];
+            pack(g.groups(), k, n, lanes, (grp, src, dst) -> s[grp][dst] = w[src]);
+            return s;
+        });
+        OverflowCounter[] counters = new OverflowCounter[tasks(g, FastEngine.BLOCK, npad)];
+        forEachTask(g, FastEngine.BLOCK, npad, (task, grp, m0, count, n0, n1) -> {
             OverflowCounter c = new OverflowCounter();
             counters[task] = c;
             int[] panel = new int[count * k];
@@ -274,11 +303,11 @@ final class VectorKernels {
             for (int nb = n0; nb < n1; nb += 2 * lanes) {
                 int i = 0;
                 for (; i + 4 <= count; i += 4) {
-                    int8Block4(panel, i * k, k, wt[grp], npad, nb, acc);
+                    int8Block4(panel, i * k, k, wp[grp], nb / (2 * lanes) * k * 2 * lanes, acc);
                     store(g, op, y, grp, m0 + i, 4, nb, acc, lanes, f, c);
                 }
                 for (; i < count; i++) {
-                    int8Block1(panel, i * k, k, wt[grp], npad, nb, acc);
+                    int8Block1(panel, i * k, k, wp[grp], nb / (2 * lanes) * k * 2 * lanes, acc);
                     store(g, op, y, grp, m0 + i, 1, nb, acc, lanes, f, c);
                 }
             }
@@ -299,7 +328,7 @@ final class VectorKernels {
         }
     }
 
-    private static void int8Block4(int[] panel, int p, int k, int[] wt, int npad, int nb, int[] out) {
+    private static void int8Block4(int[] panel, int p, int k, int[] wt, int wo0, int[] out) {
         int lanes = IS.length();
         IntVector zero = IntVector.zero(IS);
         IntVector a00 = zero;
@@ -311,7 +340,7 @@ final class VectorKernels {
         IntVector a30 = zero;
         IntVector a31 = zero;
         for (int kk = 0; kk < k; kk++) {
-            int wo = kk * npad + nb;
+            int wo = wo0 + kk * 2 * lanes;
             IntVector w0 = IntVector.fromArray(IS, wt, wo);
             IntVector w1 = IntVector.fromArray(IS, wt, wo + lanes);
             IntVector x0 = IntVector.broadcast(IS, panel[p + kk]);
@@ -338,12 +367,12 @@ final class VectorKernels {
         a31.intoArray(out, 3 * s + lanes);
     }
 
-    private static void int8Block1(int[] panel, int p, int k, int[] wt, int npad, int nb, int[] out) {
+    private static void int8Block1(int[] panel, int p, int k, int[] wt, int wo0, int[] out) {
         int lanes = IS.length();
         IntVector a0 = IntVector.zero(IS);
         IntVector a1 = IntVector.zero(IS);
         for (int kk = 0; kk < k; kk++) {
-            int wo = kk * npad + nb;
+            int wo = wo0 + kk * 2 * lanes;
             IntVector x0 = IntVector.broadcast(IS, panel[p + kk]);
             a0 = IntVector.fromArray(IS, wt, wo).mul(x0).add(a0);
             a1 = IntVector.fromArray(IS, wt, wo + lanes).mul(x0).add(a1);
