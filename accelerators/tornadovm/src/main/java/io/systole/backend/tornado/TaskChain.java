@@ -6,6 +6,7 @@ import io.systole.sim.ImplicitGemm;
 import io.systole.sim.Operands;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -72,26 +73,28 @@ public final class TaskChain implements AutoCloseable {
     }
 
     private final FloatArray input;
-    private final FloatArray output;
+    private final List<FloatArray> outputs;
     private final TornadoExecutionPlan plan;
 
-    private TaskChain(FloatArray input, FloatArray output, TornadoExecutionPlan plan) {
+    private TaskChain(FloatArray input, List<FloatArray> outputs, TornadoExecutionPlan plan) {
         this.input = input;
-        this.output = output;
+        this.outputs = outputs;
         this.plan = plan;
     }
 
     /**
      * Builds the chain's task graph for {@code inputSize} input elements on {@code device} (null
-     * for TornadoVM's default device); kernels compile on the first run.
+     * for TornadoVM's default device); kernels compile on the first run. With {@code everyStep}
+     * every step's output comes back to the host after each run, else only the last one's.
      */
     public static TaskChain create(List<Step> steps, int inputSize, ArrayConfig cfg, Kernel kernel,
-            TornadoDevice device) {
+            TornadoDevice device, boolean everyStep) {
         TaskGraph tg = new TaskGraph("systole");
         GridScheduler grid = new GridScheduler();
         FloatArray in = new FloatArray(inputSize);
         tg.transferToDevice(DataTransferMode.EVERY_EXECUTION, in);
         FloatArray cur = in;
+        List<FloatArray> outs = new ArrayList<>();
         KernelContext ctx = new KernelContext();
         for (int i = 0; i < steps.size(); i++) {
             String task = "s" + i;
@@ -124,8 +127,10 @@ public final class TaskChain implements AutoCloseable {
                 }
             }
             cur = out;
+            outs.add(out);
         }
-        tg.transferToHost(DataTransferMode.EVERY_EXECUTION, cur);
+        List<FloatArray> back = everyStep ? outs : List.of(cur);
+        back.forEach(a -> tg.transferToHost(DataTransferMode.EVERY_EXECUTION, a));
         TornadoExecutionPlan plan = new TornadoExecutionPlan(tg.snapshot());
         if (kernel == Kernel.SHARED_WEIGHT && steps.stream().anyMatch(s -> s instanceof Conv)) {
             plan.withGridScheduler(grid);
@@ -134,16 +139,16 @@ public final class TaskChain implements AutoCloseable {
             plan.withDevice(device);
         }
         plan.withCompilerFlags(TornadoVMBackendType.OPENCL, EXACT_FLAGS).withProfiler(ProfilerMode.SILENT);
-        return new TaskChain(in, cur, plan);
+        return new TaskChain(in, back, plan);
     }
 
     /** Runs the chain on {@code x} (the chain's input size); returns the last step's output. */
     public float[] run(float[] x) {
         runTimed(x);
-        return output.toHeapArray();
+        return outputs.getLast().toHeapArray();
     }
 
-    /** Runs the chain on {@code x}; the output is then {@link #output()}. */
+    /** Runs the chain on {@code x}; the outputs are then {@link #outputs()}. */
     public Times runTimed(float[] x) {
         if (x.length != input.getSize()) {
             throw new IllegalArgumentException("chain input: expected " + input.getSize() + " values, got "
@@ -155,9 +160,9 @@ public final class TaskChain implements AutoCloseable {
         return new Times(p.getDeviceKernelTime() / 1e9, (p.getDeviceWriteTime() + p.getDeviceReadTime()) / 1e9);
     }
 
-    /** The last run's output. */
-    public float[] output() {
-        return output.toHeapArray();
+    /** The last run's outputs that came back: every step's, or the last step's. */
+    public List<float[]> outputs() {
+        return outputs.stream().map(FloatArray::toHeapArray).toList();
     }
 
     @Override

@@ -74,7 +74,7 @@ class ConvDifferentialTest {
             }
         }
         try (TaskChain chain = TaskChain.create(List.of(new TaskChain.Conv(g.name(), g, op, relu)), x.length, cfg,
-                kernel, null)) {
+                kernel, null, false)) {
             TornadoDifferential.assertSameBits(kernel + " " + cfg + " " + g.name(), want, chain.run(x));
         }
     }
@@ -103,7 +103,8 @@ class ConvDifferentialTest {
         float[] want = new PoolingUnit(cfg).run(pg, average, countIncludePad, 0, Tensor.of(x, batch, c, h, w))
                 .output().floats();
         var pool = new TaskChain.Pool("pool", batch, c, h, w, window, average, countIncludePad);
-        try (TaskChain chain = TaskChain.create(List.of(pool), x.length, cfg, TaskChain.Kernel.SHARED_WEIGHT, null)) {
+        try (TaskChain chain = TaskChain.create(List.of(pool), x.length, cfg, TaskChain.Kernel.SHARED_WEIGHT, null,
+                false)) {
             TornadoDifferential.assertSameBits("pool " + window, want, chain.run(x));
         }
 
@@ -119,7 +120,7 @@ class ConvDifferentialTest {
         float[] fused = new PoolingUnit(cfg).run(pg, average, countIncludePad, 0, Tensor.of(conv, batch, c, h, w))
                 .output().floats();
         try (TaskChain chain = TaskChain.create(List.of(new TaskChain.Conv("conv", g, op, true), pool), in.length,
-                cfg, TaskChain.Kernel.SHARED_WEIGHT, null)) {
+                cfg, TaskChain.Kernel.SHARED_WEIGHT, null, false)) {
             TornadoDifferential.assertSameBits("conv+relu+pool " + window, fused, chain.run(in));
         }
     }
