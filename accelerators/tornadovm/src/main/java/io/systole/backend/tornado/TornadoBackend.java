@@ -8,6 +8,7 @@ import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.Flatten;
 import io.systole.model.Layer;
+import io.systole.model.ModelException;
 import io.systole.model.Network;
 import io.systole.model.Pool2d;
 import io.systole.model.ReLU;
@@ -56,6 +57,30 @@ public final class TornadoBackend implements Backend {
         this.flops = m[0];
         this.launch = m[1];
         this.link = m[2];
+    }
+
+    /** {@link TornadoVm#listing()}, or one line saying why there is no device. */
+    public static List<String> listing() {
+        TornadoVm vm = TornadoVm.discover();
+        return vm.isAvailable() ? vm.listing() : List.of("TornadoVM: " + vm.reason());
+    }
+
+    /**
+     * The backend of device {@code spec} ({@code tornado:N}).
+     *
+     * @throws ModelException naming the device and why it is not available
+     */
+    public static TornadoBackend open(String spec, ArrayConfig cfg) {
+        TornadoVm vm = TornadoVm.discover();
+        if (!vm.isAvailable()) {
+            throw new ModelException("device '" + spec + "' is not available: " + vm.reason());
+        }
+        for (int i = 0; i < vm.devices().size(); i++) {
+            if (TornadoVm.id(i).equals(spec)) {
+                return new TornadoBackend(vm, i, cfg);
+            }
+        }
+        throw new ModelException("no TornadoVM device '" + spec + "'; found: " + String.join(", ", vm.listing()));
     }
 
     @Override
