@@ -90,7 +90,7 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public String description() {
-        return device.getDeviceName() + " (TornadoVM, " + device.getPlatformName() + ")";
+        return device.getDescription() + ", " + device.getPlatformName() + " (TornadoVM " + device.getDeviceName() + ")";
     }
 
     @Override

@@ -35,20 +35,20 @@ public record TornadoVm(List<TornadoDevice> devices, String reason) {
             }
             return out.isEmpty() ? new TornadoVm(List.of(), "TornadoVM found no device")
                     : new TornadoVm(List.copyOf(out), null);
-        } catch (NoClassDefFoundError e) {
-            return new TornadoVm(List.of(), "TornadoVM is not on the module path (run with the JVM arguments"
+        } catch (NoClassDefFoundError | ExceptionInInitializerError e) {
+            return new TornadoVm(List.of(), "TornadoVM's runtime is not loaded (run with the JVM arguments"
                     + " of TornadoVM's tornado-argfile)");
         } catch (LinkageError | RuntimeException e) {
             return new TornadoVm(List.of(), "TornadoVM did not start: " + e);
         }
     }
 
-    /** One line per device: id, name, platform. */
+    /** One line per device: id, name, type and availability, platform, TornadoVM's own name. */
     public List<String> listing() {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
             TornadoDevice d = devices.get(i);
-            out.add(id(i) + "  " + d.getDeviceName() + " (" + d.getPlatformName() + ")");
+            out.add(id(i) + "  " + d.getDescription() + ", " + d.getPlatformName() + " (TornadoVM " + d.getDeviceName() + ")");
         }
         return out;
     }
