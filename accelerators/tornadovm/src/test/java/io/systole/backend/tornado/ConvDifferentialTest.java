@@ -1,7 +1,10 @@
 package io.systole.backend.tornado;
 
 import io.systole.arith.Float32Order;
+import io.systole.model.Conv2d;
+import io.systole.model.Network;
 import io.systole.model.Window;
+import io.systole.model.Zoo;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.ArrayLayer;
 import io.systole.sim.Dataflow;
@@ -17,10 +20,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The TornadoVM kernels against the simulator, bit for bit, float32: awkward random layers and
- * LeNet-5's layers, weight- and output-stationary arrays of several sizes, both convolution
+ * The TornadoVM kernels against the simulator, bit for bit, float32: awkward random layers,
+ * LeNet-5's and AlexNet's layers, weight- and output-stationary arrays of several sizes, both convolution
  * kernels, pooling alone and chained after a convolution.
  */
 class ConvDifferentialTest {
@@ -76,6 +80,26 @@ class ConvDifferentialTest {
         try (TaskChain chain = TaskChain.create(List.of(new TaskChain.Conv(g.name(), g, op, relu)), x.length, cfg,
                 kernel, null, false)) {
             TornadoDifferential.assertSameBits(kernel + " " + cfg + " " + g.name(), want, chain.run(x));
+        }
+    }
+
+    /** AlexNet's first two convolutions (batch 1) on the default 16x16 weight-stationary array. */
+    @ParameterizedTest(name = "alexnet {0}")
+    @ValueSource(strings = {"conv1", "conv2"})
+    void alexNetEqualsTheSimulator(String node) {
+        Network net = Zoo.get("alexnet");
+        Network.Node n = net.node(node);
+        ImplicitGemm g = ImplicitGemm.of((Conv2d) n.layer(), net.shapeOf(n.inputs().getFirst()), 1);
+        SplittableRandom random = new SplittableRandom(node.hashCode());
+        var op = new Operands.F32Layer(TornadoDifferential.awkward(random, g.outC() * g.k()),
+                TornadoDifferential.awkward(random, g.outC()));
+        float[] x = TornadoDifferential.awkward(random, g.inC() * g.inH() * g.inW());
+        ArrayConfig cfg = ArrayConfig.DEFAULT;
+        float[] want = new FastEngine().run(new ArrayLayer(g, op), Tensor.of(x, 1, g.inC(), g.inH(), g.inW()), cfg)
+                .output().floats();
+        try (TaskChain chain = TaskChain.create(List.of(new TaskChain.Conv(node, g, op, false)), x.length, cfg,
+                TaskChain.Kernel.SHARED_WEIGHT, null, false)) {
+            TornadoDifferential.assertSameBits("alexnet " + node, want, chain.run(x));
         }
     }
 
