@@ -89,6 +89,10 @@ public final class ConvKernels {
         float acc = 0.0f;
         float p = 0.0f;
         int foldEnd = Math.min(kTotal, fold);
+        // (ci, ky, kx) of reduction index k, advanced with k instead of divided out of it
+        int ci = 0;
+        int ky = 0;
+        int kx = 0;
         for (int s0 = 0; s0 < kTotal; s0 += KT) {
             int s1 = Math.min(kTotal, s0 + KT);
             ctx.localBarrier();
@@ -97,9 +101,6 @@ public final class ConvKernels {
             }
             ctx.localBarrier();
             for (int k = s0; k < s1; k++) {
-                int kx = k % kw;
-                int ky = k / kw % kh;
-                int ci = k / (kw * kh);
                 int iy = y0 + ky * dh;
                 int ix = x0 + kx * dw;
                 float v = 0.0f;
@@ -111,6 +112,15 @@ public final class ConvKernels {
                     acc = os == 1 ? p : acc + p;
                     p = 0.0f;
                     foldEnd = Math.min(kTotal, foldEnd + fold);
+                }
+                kx++;
+                if (kx == kw) {
+                    kx = 0;
+                    ky++;
+                    if (ky == kh) {
+                        ky = 0;
+                        ci++;
+                    }
                 }
             }
         }
