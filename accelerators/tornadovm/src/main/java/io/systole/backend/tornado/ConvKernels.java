@@ -49,23 +49,27 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class ConvKernels {
     /** Reduction indices of the filter slice a work-group holds in local memory. */
     public static final int KT = 128;
+    /** Output channels per work-item of {@link #convWs} (its four accumulators). */
+    public static final int NR = 4;
 
     private ConvKernels() {
     }
 
     /**
-     * Weight-stationary, shared-weight: work-group (WG, 1) of global (M rounded up to WG, outC)
-     * holds a slice of KT weights of channel o in local memory while its WG positions stream
-     * past it; each slice is loaded once and used by every position of the group. Work-items
-     * past M only help load the slices. Mirrors {@code conv_ws} of the OpenCL kernels with one
-     * position and one channel per work-item.
+     * Weight-stationary, shared-weight: work-group (WG, 1) of global (M rounded up to WG,
+     * ceil(outC / NR)) holds a slice of KT reduction indices x NR channels of the filter bank in
+     * local memory while its WG positions stream past it; each slice is loaded once and used by
+     * every position of the group. A work-item owns one position and NR channels (zeros past
+     * outC), each with its own partial sum and accumulator. Work-items past M only help load the
+     * slices. Mirrors {@code conv_ws} of the OpenCL kernels with a register tile of one position.
      */
     public static void convWs(KernelContext ctx, IntArray geo, FloatArray x, FloatArray w, FloatArray bias,
             FloatArray y) {
-        float[] slice = ctx.allocateFloatLocalArray(KT);
+        float[] slice = ctx.allocateFloatLocalArray(KT * NR);
         int inC = geo.get(IN_C);
         int inH = geo.get(IN_H);
         int inW = geo.get(IN_W);
+        int outC = geo.get(OUT_C);
         int outH = geo.get(OUT_H);
         int outW = geo.get(OUT_W);
         int kh = geo.get(KH);
@@ -75,7 +79,7 @@ public final class ConvKernels {
         int mTotal = geo.get(BATCH) * outH * outW;
         int kTotal = inC * kh * kw;
         int m = ctx.globalIdx;
-        int o = ctx.globalIdy;
+        int o0 = ctx.globalIdy * NR;
         int lid = ctx.localIdx;
         int lsize = ctx.localGroupSizeX;
         int mm = m < mTotal ? m : mTotal - 1;
@@ -86,8 +90,14 @@ public final class ConvKernels {
         int x0 = ox * geo.get(SW) - geo.get(PW);
         int dh = geo.get(DH);
         int dw = geo.get(DW);
-        float acc = 0.0f;
-        float p = 0.0f;
+        float acc0 = 0.0f;
+        float acc1 = 0.0f;
+        float acc2 = 0.0f;
+        float acc3 = 0.0f;
+        float p0 = 0.0f;
+        float p1 = 0.0f;
+        float p2 = 0.0f;
+        float p3 = 0.0f;
         int foldEnd = Math.min(kTotal, fold);
         // (ci, ky, kx) of reduction index k, advanced with k instead of divided out of it
         int ci = 0;
@@ -96,8 +106,9 @@ public final class ConvKernels {
         for (int s0 = 0; s0 < kTotal; s0 += KT) {
             int s1 = Math.min(kTotal, s0 + KT);
             ctx.localBarrier();
-            for (int e = lid; e < s1 - s0; e += lsize) {
-                slice[e] = w.get(o * kTotal + s0 + e);
+            for (int e = lid; e < (s1 - s0) * NR; e += lsize) {
+                int o = o0 + e % NR;
+                slice[e] = o < outC ? w.get(o * kTotal + s0 + e / NR) : 0.0f;
             }
             ctx.localBarrier();
             for (int k = s0; k < s1; k++) {
@@ -107,10 +118,20 @@ public final class ConvKernels {
                 if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
                     v = x.get(((b * inC + ci) * inH + iy) * inW + ix);
                 }
-                p = v * slice[k - s0] + p;
+                int sk = (k - s0) * NR;
+                p0 = v * slice[sk] + p0;
+                p1 = v * slice[sk + 1] + p1;
+                p2 = v * slice[sk + 2] + p2;
+                p3 = v * slice[sk + 3] + p3;
                 if (k + 1 == foldEnd) {
-                    acc = os == 1 ? p : acc + p;
-                    p = 0.0f;
+                    acc0 = os == 1 ? p0 : acc0 + p0;
+                    acc1 = os == 1 ? p1 : acc1 + p1;
+                    acc2 = os == 1 ? p2 : acc2 + p2;
+                    acc3 = os == 1 ? p3 : acc3 + p3;
+                    p0 = 0.0f;
+                    p1 = 0.0f;
+                    p2 = 0.0f;
+                    p3 = 0.0f;
                     foldEnd = Math.min(kTotal, foldEnd + fold);
                 }
                 kx++;
@@ -125,11 +146,24 @@ public final class ConvKernels {
             }
         }
         if (m < mTotal) {
+            int relu = geo.get(RELU);
+            int at = ((b * outC + o0) * outH + oy) * outW + ox;
+            int plane = outH * outW;
+            store(y, at, acc0, o0, outC, bias, relu);
+            store(y, at + plane, acc1, o0 + 1, outC, bias, relu);
+            store(y, at + 2 * plane, acc2, o0 + 2, outC, bias, relu);
+            store(y, at + 3 * plane, acc3, o0 + 3, outC, bias, relu);
+        }
+    }
+
+    /** Output channel {@code o}'s value at {@code at}, when o exists: bias last, then the fused ReLU. */
+    private static void store(FloatArray y, int at, float acc, int o, int outC, FloatArray bias, int relu) {
+        if (o < outC) {
             float r = acc + bias.get(o);
-            if (geo.get(RELU) == 1) {
+            if (relu == 1) {
                 r = r > 0.0f ? r : 0.0f;
             }
-            y.set(((b * geo.get(OUT_C) + o) * outH + oy) * outW + ox, r);
+            y.set(at, r);
         }
     }
 

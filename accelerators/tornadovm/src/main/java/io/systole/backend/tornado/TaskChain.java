@@ -112,7 +112,8 @@ public final class TaskChain implements AutoCloseable {
                     if (kernel == Kernel.SHARED_WEIGHT) {
                         tg.task(task, ConvKernels::convWs, ctx, geo, cur, w, bias, out);
                         int m = c.gemm().m();
-                        WorkerGrid2D wg = new WorkerGrid2D((m + GROUP - 1) / GROUP * GROUP, c.gemm().outC());
+                        WorkerGrid2D wg = new WorkerGrid2D((m + GROUP - 1) / GROUP * GROUP,
+                                (c.gemm().outC() + ConvKernels.NR - 1) / ConvKernels.NR);
                         wg.setLocalWork(GROUP, 1, 1);
                         grid.addWorkerGrid("systole." + task, wg);
                     } else {
