@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * The device registry: {@code jvm} (always), {@code sim} (the simulated array, always) and every
- * OpenCL device found at run time ({@code opencl:0}, ...). A device spec selects the devices a
- * run may use: {@code auto} (the host and every OpenCL device), {@code jvm}, {@code sim} or
- * {@code opencl:N} (the host plus that device).
+ * OpenCL device found at run time ({@code opencl:0}, ...), and TornadoVM's devices
+ * ({@code tornado:0}, ..., see {@link TornadoDevices}). A device spec selects the devices a run may
+ * use: {@code auto} (the host and every OpenCL device), {@code jvm}, {@code sim},
+ * {@code opencl:N} or {@code tornado:N} (the host plus that device).
  */
 public final class Devices {
     private Devices() {
@@ -51,9 +52,13 @@ public final class Devices {
                 }
             }
             default -> {
+                if (spec.startsWith("tornado:")) {
+                    out.add(TornadoDevices.open(spec, cfg));
+                    return out;
+                }
                 if (!spec.startsWith("opencl:")) {
-                    throw new ModelException("unknown device '" + spec + "': expected auto, jvm, sim or opencl:N"
-                            + " (see `systole devices`)");
+                    throw new ModelException("unknown device '" + spec + "': expected auto, jvm, sim, opencl:N"
+                            + " or tornado:N (see `systole devices`)");
                 }
                 var a = OpenCl.discover();
                 if (!a.isAvailable()) {

@@ -1,5 +1,6 @@
 package io.systole.cli;
 
+import io.systole.backend.TornadoDevices;
 import io.systole.backend.opencl.Availability;
 import io.systole.backend.opencl.DeviceListing;
 import io.systole.backend.opencl.OpenCl;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code systole devices}: every OpenCL device, or why there is none. */
+/** {@code systole devices}: every OpenCL device, or why there is none; then TornadoVM's in the table. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "List OpenCL platforms and devices with their type, size and the formats systole runs there.")
 final class DevicesCommand implements Callable<Integer> {
@@ -22,6 +23,9 @@ final class DevicesCommand implements Callable<Integer> {
     public Integer call() {
         Availability a = OpenCl.discover();
         spec.commandLine().getOut().print(json ? DeviceListing.json(a) : DeviceListing.text(a));
+        if (!json) {
+            TornadoDevices.listing().forEach(spec.commandLine().getOut()::println);
+        }
         spec.commandLine().getOut().flush();
         return 0;
     }

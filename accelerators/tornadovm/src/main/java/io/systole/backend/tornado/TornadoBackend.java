@@ -1,0 +1,200 @@
+package io.systole.backend.tornado;
+
+import io.systole.arith.F32;
+import io.systole.backend.Backend;
+import io.systole.backend.Stage;
+import io.systole.model.Accounting;
+import io.systole.model.Conv2d;
+import io.systole.model.Dense;
+import io.systole.model.Flatten;
+import io.systole.model.Layer;
+import io.systole.model.ModelException;
+import io.systole.model.Network;
+import io.systole.model.Pool2d;
+import io.systole.model.ReLU;
+import io.systole.model.Shape;
+import io.systole.model.Window;
+import io.systole.sim.ArrayConfig;
+import io.systole.sim.ImplicitGemm;
+import io.systole.sim.Operands;
+import io.systole.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+
+/**
+ * A TornadoVM device as a {@link Backend}, float32: a stage becomes one {@link TaskChain} (one
+ * task graph, weights sent once, intermediates kept on the device), cached per stage and batch.
+ * Times come from TornadoVM's profiler: a run's kernel time goes to the stage's first node, its
+ * transfer time to the last.
+ */
+public final class TornadoBackend implements Backend {
+    private final int index;
+    private final TornadoDevice device;
+    private final ArrayConfig cfg;
+    private final Map<String, TaskChain> chains = new HashMap<>();
+    private final double flops;
+    private final double launch;
+    private final double link;
+
+    /**
+     * Device {@code index} of {@code vm} for arrays of {@code cfg} (float32 only); measures its
+     * throughput, launch time and link bandwidth once.
+     */
+    public TornadoBackend(TornadoVm vm, int index, ArrayConfig cfg) {
+        if (!(cfg.format() instanceof F32)) {
+            throw new IllegalArgumentException("the TornadoVM kernels are float32; the array's format is "
+                    + cfg.format());
+        }
+        this.index = index;
+        this.device = vm.devices().get(index);
+        this.cfg = cfg;
+        double[] m = measure();
+        this.flops = m[0];
+        this.launch = m[1];
+        this.link = m[2];
+    }
+
+    /** {@link TornadoVm#listing()}, or one line saying why there is no device. */
+    public static List<String> listing() {
+        TornadoVm vm = TornadoVm.discover();
+        return vm.isAvailable() ? vm.listing() : List.of("TornadoVM: " + vm.reason());
+    }
+
+    /**
+     * The backend of device {@code spec} ({@code tornado:N}).
+     *
+     * @throws ModelException naming the device and why it is not available
+     */
+    public static TornadoBackend open(String spec, ArrayConfig cfg) {
+        TornadoVm vm = TornadoVm.discover();
+        if (!vm.isAvailable()) {
+            throw new ModelException("device '" + spec + "' is not available: " + vm.reason());
+        }
+        for (int i = 0; i < vm.devices().size(); i++) {
+            if (TornadoVm.id(i).equals(spec)) {
+                return new TornadoBackend(vm, i, cfg);
+            }
+        }
+        throw new ModelException("no TornadoVM device '" + spec + "'; found: " + String.join(", ", vm.listing()));
+    }
+
+    @Override
+    public String id() {
+        return TornadoVm.id(index);
+    }
+
+    @Override
+    public String description() {
+        return device.getDescription() + ", " + device.getPlatformName() + " (TornadoVM " + device.getDeviceName() + ")";
+    }
+
+    @Override
+    public boolean accelerator() {
+        return true;
+    }
+
+    @Override
+    public boolean supports(Layer layer) {
+        return layer instanceof Conv2d c && c.groups() == 1 || layer instanceof Dense || layer instanceof Pool2d
+                || layer instanceof ReLU || layer instanceof Flatten;
+    }
+
+    @Override
+    public double peakFlops() {
+        return flops;
+    }
+
+    @Override
+    public double computeSeconds(Network net, Network.Node node, int batch) {
+        long macs = Accounting.macs(net, node);
+        return macs > 0 ? 2.0 * macs * batch / flops : node.output().size() * batch * 4.0 / link;
+    }
+
+    @Override
+    public double launchSeconds() {
+        return launch;
+    }
+
+    @Override
+    public double linkBytesPerSecond() {
+        return link;
+    }
+
+    @Override
+    public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
+        int batch = input.dim(0);
+        List<TaskChain.Step> steps = Steps.of(stage.network(), batch);
+        boolean every = stage.nodes().stream().anyMatch(n -> wanted.contains(n.name())
+                && n != stage.nodes().getLast());
+        TaskChain chain = chains.computeIfAbsent(stage.network().name() + "@" + batch + (every ? "/all" : ""),
+                k -> TaskChain.create(steps, (int) input.size(), cfg, TaskChain.Kernel.SHARED_WEIGHT, device, every));
+        TaskChain.Times t = chain.runTimed(input.floats());
+        List<float[]> outs = chain.outputs();
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        List<TaskChain.Step> back = every ? steps : List.of(steps.getLast());
+        for (int i = 0; i < back.size(); i++) {
+            String last = lastNode(back.get(i).name());
+            result.put(last, Tensor.of(outs.get(i), stage.network().node(last).output().batched(batch)));
+        }
+        for (Network.Node n : stage.nodes()) {
+            if (n.layer() instanceof Flatten && (wanted.contains(n.name()) || n == stage.nodes().getLast())) {
+                String from = n.inputs().getFirst();
+                Tensor src = from.equals(Network.INPUT) ? input : result.get(from);
+                if (src != null) {
+                    result.put(n.name(), src.reshape(n.output().batched(batch)));
+                }
+            }
+        }
+        List<NodeTiming> timings = new ArrayList<>();
+        List<Network.Node> nodes = stage.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            timings.add(new NodeTiming(nodes.get(i).name(), i == 0 ? t.kernelSeconds() : 0,
+                    i == nodes.size() - 1 ? t.transferSeconds() : 0, 0));
+        }
+        return new StageResult(result, timings);
+    }
+
+    private static String lastNode(String step) {
+        return step.substring(step.lastIndexOf('+') + 1);
+    }
+
+    /** {flops, launch seconds, link bytes per second} from a 32 -> 32 3x3 convolution (28x28, batch 4). */
+    private double[] measure() {
+        ImplicitGemm g = new ImplicitGemm("calibration", 4, 32, 28, 28, 32, 1, new Window(3, 3, 1, 1, 1, 1, 1, 1));
+        var op = new Operands.F32Layer(new float[g.outC() * g.k()], null);
+        float[] x = new float[g.batch() * g.inC() * g.inH() * g.inW()];
+        double best = Double.MAX_VALUE;
+        double transfer = Double.MAX_VALUE;
+        try (TaskChain c = TaskChain.create(List.of(new TaskChain.Conv("calibration", g, op, false)), x.length, cfg,
+                TaskChain.Kernel.SHARED_WEIGHT, device, false)) {
+            for (int i = 0; i < 4; i++) {
+                TaskChain.Times t = c.runTimed(x);
+                best = Math.min(best, Math.max(t.kernelSeconds(), 1e-9));
+                transfer = Math.min(transfer, Math.max(t.transferSeconds(), 1e-9));
+            }
+        }
+        double launch = Double.MAX_VALUE;
+        Shape tiny = Shape.chw(1, 2, 2);
+        try (TaskChain c = TaskChain.create(List.of(new TaskChain.Pool("launch", 1, tiny.c(), tiny.h(), tiny.w(),
+                new Window(2, 2, 2, 2, 0, 0, 1, 1), false, false)), 4, cfg, TaskChain.Kernel.SHARED_WEIGHT, device,
+                false)) {
+            for (int i = 0; i < 4; i++) {
+                long t0 = System.nanoTime();
+                c.runTimed(new float[4]);
+                launch = Math.min(launch, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        double bytes = 4.0 * (x.length + g.m() * g.outC());
+        return new double[] {2.0 * g.macs() / best, launch, bytes / transfer};
+    }
+
+    @Override
+    public void close() {
+        chains.values().forEach(TaskChain::close);
+    }
+}
