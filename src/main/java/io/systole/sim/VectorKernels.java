@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The fast engine's kernels, blocked like a BLIS matrix product with every lane one output.
  *
  * <p>Weights: each group's (outC, K) weights are packed once per weight array (cached by
- * identity, so operands must not change after their first run) into slivers of {@code NR}
+ * identity beside a copy of the values it was packed from, so weights changed in place, as
+ * training does, are packed again) into slivers of {@code NR}
  * channels, two vectors: sliver c holds W[k][c*NR .. c*NR+NR) for k = 0..K contiguously, padding
  * channels zero (their results are dropped).
  *
@@ -55,7 +56,11 @@ final class VectorKernels {
     /** Packed weights by weight array, with the layer shape they were packed for. */
     private static final Map<Object, Packed> PACKED = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private record Packed(int groups, int k, int n, int lanes, Object slivers) {
+    private record Packed(int groups, int k, int n, int lanes, Object values, Object slivers) {
+        boolean fits(Object weight, ImplicitGemm g, int lanes) {
+            return groups == g.groups() && k == g.k() && n == g.n() && this.lanes == lanes
+                    && java.util.Objects.deepEquals(values, weight);
+        }
     }
 
     /** Copies weight {@code src} of (outC, K) to {@code dst} of group grp's slivers. */
@@ -71,11 +76,20 @@ final class VectorKernels {
     @SuppressWarnings("unchecked")
     private static <T> T[] slivers(Object weight, ImplicitGemm g, int lanes, IntFunction<T[]> pack) {
         Packed p = PACKED.get(weight);
-        if (p == null || p.groups() != g.groups() || p.k() != g.k() || p.n() != g.n() || p.lanes() != lanes) {
-            p = new Packed(g.groups(), g.k(), g.n(), lanes, pack.apply(g.k() * padded(g.n(), lanes)));
+        if (p == null || !p.fits(weight, g, lanes)) {
+            p = new Packed(g.groups(), g.k(), g.n(), lanes, copy(weight), pack.apply(g.k() * padded(g.n(), lanes)));
             PACKED.put(weight, p);
         }
         return (T[]) p.slivers();
+    }
+
+    private static Object copy(Object weight) {
+        return switch (weight) {
+            case float[] f -> f.clone();
+            case byte[] b -> b.clone();
+            case int[] i -> i.clone();
+            default -> throw new IllegalArgumentException("weights are float[], byte[] or int[], not " + weight);
+        };
     }
 
     /**
