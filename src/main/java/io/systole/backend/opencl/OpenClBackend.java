@@ -8,6 +8,7 @@ import io.systole.model.Dense;
 import io.systole.model.Flatten;
 import io.systole.model.Layer;
 import io.systole.model.Network;
+import io.systole.partition.MeasuredCost;
 import io.systole.model.Pool2d;
 import io.systole.model.ReLU;
 import io.systole.sim.ArrayConfig;
@@ -34,9 +35,7 @@ public final class OpenClBackend implements Backend {
   private final ClContext context;
   private final ConvKernels kernels;
   private final Map<String, OpenClLayerRunner> runners = new HashMap<>();
-  private final double flops;
-  private final double launch;
-  private final double link;
+  private final MeasuredCost cost;
 
   /**
    * Builds (or loads from {@code binary}, when not null) the kernels of the array's format family
@@ -49,9 +48,9 @@ public final class OpenClBackend implements Backend {
     ConvKernels.Family family = ConvKernels.Family.of(cfg.format());
     this.kernels = binary == null ? ConvKernels.build(context, family)
         : ConvKernels.fromBinary(context, family, binary);
-    this.launch = OpenCl.launchOverheadNanos(device) / 1e9;
-    this.link = measureLink();
-    this.flops = measureFlops();
+    double launch = OpenCl.launchOverheadNanos(device) / 1e9;
+    double link = measureLink();
+    this.cost = new MeasuredCost(measureFlops(), link, launch);
   }
 
   @Override
@@ -78,26 +77,22 @@ public final class OpenClBackend implements Backend {
   /** The throughput measured on a 32 -> 32 channel 3x3 convolution (28x28, batch 4). */
   @Override
   public double peakFlops() {
-    return flops;
+    return cost.flopsPerSecond();
   }
 
   @Override
   public double computeSeconds(Network net, Network.Node node, int batch) {
-    if (node.layer() instanceof Flatten) {
-      return 0;
-    }
-    long macs = Accounting.macs(net, node);
-    return macs > 0 ? 2.0 * macs * batch / flops : node.output().size() * batch * 4.0 / link;
+    return cost.computeSeconds(net, node, batch);
   }
 
   @Override
   public double launchSeconds() {
-    return launch;
+    return cost.launchSeconds();
   }
 
   @Override
   public double linkBytesPerSecond() {
-    return link;
+    return cost.linkBytesPerSecond();
   }
 
   @Override

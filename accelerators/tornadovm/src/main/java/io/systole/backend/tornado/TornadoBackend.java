@@ -3,13 +3,13 @@ package io.systole.backend.tornado;
 import io.systole.arith.F32;
 import io.systole.backend.Backend;
 import io.systole.backend.Stage;
-import io.systole.model.Accounting;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.Flatten;
 import io.systole.model.Layer;
 import io.systole.model.ModelException;
 import io.systole.model.Network;
+import io.systole.partition.MeasuredCost;
 import io.systole.model.Pool2d;
 import io.systole.model.ReLU;
 import io.systole.model.Shape;
@@ -37,9 +37,7 @@ public final class TornadoBackend implements Backend {
     private final TornadoDevice device;
     private final ArrayConfig cfg;
     private final Map<String, TaskChain> chains = new HashMap<>();
-    private final double flops;
-    private final double launch;
-    private final double link;
+    private final MeasuredCost cost;
 
     /**
      * Device {@code index} of {@code vm} for arrays of {@code cfg} (float32 only); measures its
@@ -54,9 +52,7 @@ public final class TornadoBackend implements Backend {
         this.device = vm.devices().get(index);
         this.cfg = cfg;
         double[] m = measure();
-        this.flops = m[0];
-        this.launch = m[1];
-        this.link = m[2];
+        this.cost = new MeasuredCost(m[0], m[2], m[1]);
     }
 
     /** {@link TornadoVm#listing()}, or one line saying why there is no device. */
@@ -106,23 +102,22 @@ public final class TornadoBackend implements Backend {
 
     @Override
     public double peakFlops() {
-        return flops;
+        return cost.flopsPerSecond();
     }
 
     @Override
     public double computeSeconds(Network net, Network.Node node, int batch) {
-        long macs = Accounting.macs(net, node);
-        return macs > 0 ? 2.0 * macs * batch / flops : node.output().size() * batch * 4.0 / link;
+        return cost.computeSeconds(net, node, batch);
     }
 
     @Override
     public double launchSeconds() {
-        return launch;
+        return cost.launchSeconds();
     }
 
     @Override
     public double linkBytesPerSecond() {
-        return link;
+        return cost.linkBytesPerSecond();
     }
 
     @Override
