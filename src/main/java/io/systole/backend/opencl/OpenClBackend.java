@@ -1,6 +1,7 @@
 package io.systole.backend.opencl;
 
 import io.systole.backend.Backend;
+import io.systole.backend.MeasuredAccelerator;
 import io.systole.backend.Stage;
 import io.systole.model.Accounting;
 import io.systole.model.Conv2d;
@@ -29,7 +30,7 @@ import java.util.Set;
  * kernels go to its first node, the input transfer to the first node, the output transfer to
  * the last.
  */
-public final class OpenClBackend implements Backend {
+public final class OpenClBackend implements MeasuredAccelerator {
   private final ClDevice device;
   private final ArrayConfig cfg;
   private final ClContext context;
@@ -59,40 +60,19 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public String description() {
-    return device.name() + " (" + device.type() + ", " + device.platform().name() + ")";
+  public MeasuredCost cost() {
+    return cost;
   }
 
   @Override
-  public boolean accelerator() {
-    return true;
+  public String description() {
+    return device.name() + " (" + device.type() + ", " + device.platform().name() + ")";
   }
 
   @Override
   public boolean supports(Layer layer) {
     return layer instanceof Conv2d || layer instanceof Dense || layer instanceof Pool2d
         || layer instanceof ReLU || layer instanceof Flatten;
-  }
-
-  /** The throughput measured on a 32 -> 32 channel 3x3 convolution (28x28, batch 4). */
-  @Override
-  public double peakFlops() {
-    return cost.flopsPerSecond();
-  }
-
-  @Override
-  public double computeSeconds(Network net, Network.Node node, int batch) {
-    return cost.computeSeconds(net, node, batch);
-  }
-
-  @Override
-  public double launchSeconds() {
-    return cost.launchSeconds();
-  }
-
-  @Override
-  public double linkBytesPerSecond() {
-    return cost.linkBytesPerSecond();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.systole.backend.tornado;
 
 import io.systole.arith.F32;
 import io.systole.backend.Backend;
+import io.systole.backend.MeasuredAccelerator;
 import io.systole.backend.Stage;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
@@ -32,7 +33,7 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  * Times come from TornadoVM's profiler: a run's kernel time goes to the stage's first node, its
  * transfer time to the last.
  */
-public final class TornadoBackend implements Backend {
+public final class TornadoBackend implements MeasuredAccelerator {
     private final int index;
     private final TornadoDevice device;
     private final ArrayConfig cfg;
@@ -85,39 +86,19 @@ public final class TornadoBackend implements Backend {
     }
 
     @Override
-    public String description() {
-        return device.getDescription() + ", " + device.getPlatformName() + " (TornadoVM " + device.getDeviceName() + ")";
+    public MeasuredCost cost() {
+        return cost;
     }
 
     @Override
-    public boolean accelerator() {
-        return true;
+    public String description() {
+        return device.getDescription() + ", " + device.getPlatformName() + " (TornadoVM " + device.getDeviceName() + ")";
     }
 
     @Override
     public boolean supports(Layer layer) {
         return layer instanceof Conv2d c && c.groups() == 1 || layer instanceof Dense || layer instanceof Pool2d
                 || layer instanceof ReLU || layer instanceof Flatten;
-    }
-
-    @Override
-    public double peakFlops() {
-        return cost.flopsPerSecond();
-    }
-
-    @Override
-    public double computeSeconds(Network net, Network.Node node, int batch) {
-        return cost.computeSeconds(net, node, batch);
-    }
-
-    @Override
-    public double launchSeconds() {
-        return cost.launchSeconds();
-    }
-
-    @Override
-    public double linkBytesPerSecond() {
-        return cost.linkBytesPerSecond();
     }
 
     @Override
