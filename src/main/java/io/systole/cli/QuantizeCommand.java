@@ -12,6 +12,7 @@ import io.systole.quant.QuantizedModelFile;
 import io.systole.quant.QuantizedNetwork;
 import io.systole.quant.Quantizer;
 import io.systole.quant.Samples;
+import io.systole.train.Dataset;
 import io.systole.sim.ArrayConfig;
 import io.systole.tensor.AtomicFiles;
 import java.io.IOException;
@@ -115,7 +116,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         Network net = ModelFile.resolve(model);
         Samples cal = calibration != null ? Samples.npy(calibration)
-                : data != null ? Samples.dataset(data, true, samples) : null;
+                : data != null ? dataset(data, Dataset.Split.TRAIN, samples) : null;
         if (cal == null && (nf instanceof Int8Format || fitIntBits)) {
             throw new IllegalArgumentException((fitIntBits ? "--fit-int-bits" : "int8")
                     + " needs calibration samples: --calibration x.npy or --data fashion-mnist");
@@ -125,7 +126,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         boolean wantReport = report || reportJson != null;
         Samples evalBatch = !wantReport ? null : eval != null ? Samples.npy(eval)
-                : data != null ? Samples.dataset(data, false, evalSamples) : cal;
+                : data != null ? dataset(data, Dataset.Split.TEST, evalSamples) : cal;
         if (wantReport && evalBatch == null) {
             throw new IllegalArgumentException("--report needs samples: --eval x.npy, --calibration x.npy or --data");
         }
@@ -223,5 +224,19 @@ final class QuantizeCommand implements Callable<Integer> {
             rows.add(List.of(name, e.getValue().describe(), r == null ? "" : "[" + r.min() + ", " + r.max() + "]"));
         }
         return rows;
+    }
+
+    /** The first n samples of a dataset's split, with their labels. */
+    private static Samples dataset(String spec, Dataset.Split split, int n) throws IOException {
+        if (n < 1) {
+            throw new IllegalArgumentException("sample count must be positive, got " + n);
+        }
+        Dataset d = Dataset.open(spec, split);
+        if (n > d.size()) {
+            throw new IllegalArgumentException("data '" + spec + "' has " + d.size() + " samples in its "
+                    + split.prefix() + " split, " + n + " requested");
+        }
+        Dataset first = d.limit(n);
+        return new Samples(first.images(), first.labels());
     }
 }

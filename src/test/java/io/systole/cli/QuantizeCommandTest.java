@@ -17,11 +17,11 @@ import io.systole.quant.IntegerReference;
 import io.systole.quant.QuantizedModelFile;
 import io.systole.quant.QuantizedNetwork;
 import io.systole.quant.Quantizer;
-import io.systole.quant.Samples;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.Dataflow;
 import io.systole.tensor.Npy;
 import io.systole.tensor.Tensor;
+import io.systole.train.Dataset;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -140,8 +140,8 @@ class QuantizeCommandTest {
 
     @Test
     void fashionMnistInOneLine() throws IOException {
-        assumeTrue(Files.isDirectory(Samples.FASHION_MNIST_DIR), "needs the Debian package "
-                + Samples.FASHION_MNIST_PACKAGE);
+        assumeTrue(Files.isDirectory(Dataset.FASHION_MNIST_DIR), "needs the Debian package "
+                + Dataset.FASHION_MNIST_PACKAGE);
         Path q = dir.resolve("lenet.json");
         Result r = run(new QuantizeCommand(), "lenet5-28", "--format", "int8", "--data", "fashion-mnist", "--samples",
                 "200", "--eval-samples", "100", "--out", q.toString(), "--report");
@@ -183,7 +183,7 @@ class QuantizeCommandTest {
             "--fit-int-bits needs a fixed-point --format",
         };
         for (int i = 0; i < cases.length; i++) {
-            if (i == 5 && !Files.isDirectory(Samples.FASHION_MNIST_DIR)) {
+            if (i == 5 && !Files.isDirectory(Dataset.FASHION_MNIST_DIR)) {
                 continue;
             }
             Result r = run(new QuantizeCommand(), cases[i]);

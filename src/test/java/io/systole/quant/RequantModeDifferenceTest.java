@@ -12,6 +12,7 @@ import io.systole.sim.ArrayLayer;
 import io.systole.sim.ImplicitGemm;
 import io.systole.sim.OrderedReference;
 import io.systole.tensor.Tensor;
+import io.systole.train.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
@@ -31,10 +32,10 @@ class RequantModeDifferenceTest {
 
     @Test
     void multiplierShiftAndFloatScaleDifferByAtMostOneStepOnLenetConv2() throws IOException {
-        assumeTrue(Files.isDirectory(Samples.FASHION_MNIST_DIR), "needs the Debian package "
-                + Samples.FASHION_MNIST_PACKAGE);
+        assumeTrue(Files.isDirectory(Dataset.FASHION_MNIST_DIR), "needs the Debian package "
+                + Dataset.FASHION_MNIST_PACKAGE);
         Network net = Zoo.get("lenet5-fashion");
-        Tensor x = Samples.dataset(Samples.FASHION_MNIST, false, IMAGES).images();
+        Tensor x = Dataset.open(Dataset.FASHION_MNIST, Dataset.Split.TEST).limit(IMAGES).images();
         Calibration cal = Calibration.minMax(net, x);
         Int8Format shift = Int8Format.DEFAULT;
         Int8Format scale = new Int8Format(32, Int8Format.AccOverflow.WRAP, Int8Format.RequantMode.FLOAT_SCALE);
