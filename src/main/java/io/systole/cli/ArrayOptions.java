@@ -1,6 +1,7 @@
 package io.systole.cli;
 
 import io.systole.arith.NumberFormat;
+import io.systole.quant.QuantizedNetwork;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.Dataflow;
 import java.io.IOException;
@@ -52,5 +53,23 @@ final class ArrayOptions {
             cfg = cfg.withFormat(NumberFormat.parse(format));
         }
         return array != null || dataflow != null || format != null ? cfg.withName("custom") : cfg;
+    }
+
+    /**
+     * {@link #config()} for a quantized network (none when null): in the network's format unless
+     * {@code --format} says otherwise, named {@code custom} when that changed the preset.
+     *
+     * @throws IllegalArgumentException naming both formats when the array cannot run the network
+     */
+    ArrayConfig config(QuantizedNetwork quantized) throws IOException {
+        ArrayConfig cfg = config();
+        if (quantized == null) {
+            return cfg;
+        }
+        if (format == null && !cfg.format().equals(quantized.format())) {
+            cfg = cfg.withFormat(quantized.format()).withName("custom");
+        }
+        quantized.requireArray(cfg);
+        return cfg;
     }
 }

@@ -1,7 +1,5 @@
 package io.systole.cli;
 
-import io.systole.arith.FixedFormat;
-import io.systole.arith.Int8Format;
 import io.systole.hls.HlsLayers;
 import io.systole.hls.HlsProject;
 import io.systole.model.ModelFile;
@@ -20,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,7 +96,8 @@ final class ExportHlsCommand implements Callable<Integer> {
         Network net = given != null ? given.network() : ModelFile.resolve(model);
         Tensor samples = given != null ? null : calibration != null ? Samples.npy(calibration).images()
                 : Execution.randomInput(net, RANDOM_CALIBRATION_SAMPLES, 42);
-        QuantizedNetwork q = given != null ? given : quantize(net, cfg, samples);
+        QuantizedNetwork q = given != null ? given
+                : Quantizer.quantize(net, cfg.format(), Calibration.minMax(net, samples)).network();
         Tensor x = input != null ? Npy.read(input) : samples != null ? samples.slice(0, 1) : Execution.randomInput(net, 1, 42);
         builder.setSource(net.name());
         HlsLayers.of(q, cfg, x, layers).forEach(builder::addLayer);
@@ -125,12 +123,4 @@ final class ExportHlsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static QuantizedNetwork quantize(Network net, ArrayConfig cfg, Tensor samples) {
-        Calibration c = Calibration.minMax(net, samples);
-        return switch (cfg.format()) {
-            case Int8Format f -> Quantizer.int8(net, f, c).network();
-            case FixedFormat f -> Quantizer.fixed(net, f, Map.of(), c).network();
-            default -> throw new IllegalStateException("unreachable: the project refused " + cfg.format());
-        };
-    }
 }

@@ -5,7 +5,6 @@ import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.ModelFile;
 import io.systole.model.Network;
-import io.systole.quant.Activation;
 import io.systole.quant.QuantizedModelFile;
 import io.systole.quant.QuantizedNetwork;
 import io.systole.quant.QuantizedSimulator;
@@ -28,7 +27,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
@@ -109,7 +107,7 @@ final class SimulateCommand implements Callable<Integer> {
         QuantizedNetwork quantized = topology == null && QuantizedModelFile.isQuantized(Path.of(source))
                 ? QuantizedModelFile.load(Path.of(source)) : null;
         Network net = topology != null ? null : quantized != null ? quantized.network() : ModelFile.resolve(source);
-        ArrayConfig cfg = config(quantized);
+        ArrayConfig cfg = arrayOptions.config(quantized);
         boolean values = net != null && (quantized != null || cfg.format() instanceof F32);
         if (!values && (input != null || output != null || vcd != null)) {
             throw new IllegalArgumentException("--input, --output and --vcd need values: " + (net == null
@@ -170,35 +168,10 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The preset with the command line's overrides, in a quantized network's format unless
-     * {@code --format} says otherwise; named {@code custom} when anything was changed.
-     */
-    ArrayConfig config(QuantizedNetwork quantized) throws IOException {
-        ArrayConfig cfg = arrayOptions.config();
-        if (arrayOptions.format == null && quantized != null && !cfg.format().equals(quantized.format())) {
-            cfg = cfg.withFormat(quantized.format()).withName("custom");
-        }
-        if (quantized != null) {
-            quantized.requireArray(cfg);
-        }
-        return cfg;
-    }
-
     /** The output of a quantized run: dequantized float32, or the raw last integer tensor with --raw. */
     private Tensor output(QuantizedNetwork q, Simulator.Run run) {
-        List<Network.Node> nodes = q.network().nodes();
-        String last = nodes.getLast().name();
-        if (!raw) {
-            return q.activation(last).decode(run.output());
-        }
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            String name = nodes.get(i).name();
-            if (!(q.activation(name) instanceof Activation.F32)) {
-                return run.values().get(name);
-            }
-        }
-        return run.values().get(Network.INPUT);
+        return raw ? run.values().get(q.lastInteger())
+                : q.activation(q.network().nodes().getLast().name()).decode(run.output());
     }
 
     private static String firstArrayNode(Network net) {

@@ -20,7 +20,9 @@ import io.systole.sim.ArrayLayer;
 import io.systole.sim.ImplicitGemm;
 import io.systole.sim.PoolingUnit;
 import io.systole.sim.Simulator;
+import io.systole.tensor.DType;
 import io.systole.tensor.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,29 +58,47 @@ final class Forward {
      */
     static Map<String, Tensor> run(QuantizedNetwork q, ArrayConfig cfg, Tensor input, Units units,
             Simulator.Progress progress) {
+        return run(q, cfg, q.network(), Network.INPUT, q.quantizeInput(input), units, progress);
+    }
+
+    /**
+     * Every tensor of {@code part} by name ({@link Network#INPUT} first, holding {@code x}), each
+     * in its {@link Activation}'s type. {@code part} is the network, or consecutive nodes of it as a
+     * network of their own (node names kept) whose input is the tensor {@code from} of the whole
+     * network ({@link Network#INPUT} or a node), given in its encoding as {@code x} (n, ...shape).
+     *
+     * @throws IllegalArgumentException when x is not of the tensor's type and shape
+     */
+    static Map<String, Tensor> run(QuantizedNetwork q, ArrayConfig cfg, Network part, String from, Tensor x,
+            Units units, Simulator.Progress progress) {
         q.requireArray(cfg);
-        Network net = q.network();
-        int n = input.dim(0);
+        int n = x.rank() > 0 ? x.dim(0) : 0;
+        DType type = q.activation(from).dtype();
+        if (x.dtype() != type || !Arrays.equals(x.shape(), part.inputShape().batched(n))) {
+            throw new IllegalArgumentException("'" + part.name() + "' reads tensor '" + from + "' as " + type + " "
+                    + Arrays.toString(part.inputShape().batched(n)) + ", got " + x.dtype() + " "
+                    + Arrays.toString(x.shape()));
+        }
         Map<String, Tensor> values = new LinkedHashMap<>();
-        values.put(Network.INPUT, q.quantizeInput(input));
-        for (int i = 0; i < net.nodes().size(); i++) {
-            Network.Node node = net.nodes().get(i);
-            progress.node(i, net.nodes().size(), node.name());
-            String from = node.inputs().getFirst();
-            Tensor x = values.get(from);
-            Activation in = q.activation(from);
-            Shape s = net.shapeOf(from);
+        values.put(Network.INPUT, x);
+        for (int i = 0; i < part.nodes().size(); i++) {
+            Network.Node node = part.nodes().get(i);
+            progress.node(i, part.nodes().size(), node.name());
+            String src = node.inputs().getFirst();
+            Tensor t = values.get(src);
+            Activation in = q.activation(src.equals(Network.INPUT) ? from : src);
+            Shape s = part.shapeOf(src);
             Tensor y = switch (node.layer()) {
-                case Conv2d c -> array(q, cfg, node, ImplicitGemm.of(c, s, n), x, in, units);
-                case Dense d -> array(q, cfg, node, ImplicitGemm.of(d, n), x.reshape(n, d.inFeatures(), 1, 1), in,
+                case Conv2d c -> array(q, cfg, node, ImplicitGemm.of(c, s, n), t, in, units);
+                case Dense d -> array(q, cfg, node, ImplicitGemm.of(d, n), t.reshape(n, d.inFeatures(), 1, 1), in,
                         units);
                 case Pool2d p -> units.pool(node, PoolingUnit.geometry(node.name(), n, s.c(), s.h(), s.w(), p.window()),
                         p instanceof AvgPool2d, p.countIncludePad(),
-                        in instanceof Activation.Int8 a ? a.params().zeroPoint() : 0, x,
+                        in instanceof Activation.Int8 a ? a.params().zeroPoint() : 0, t,
                         QuantizedNetwork.configFor(cfg, in instanceof Activation.Fixed f ? f.format() : cfg.format()));
-                case ReLU r -> host(units, node, q.isFolded(node.name()) ? x : relu(x, in));
-                case Flatten f -> host(units, node, x);
-                case Softmax m -> host(units, node, Tensor.of(Reference.softmax(in.decode(x).floats(), n, s.c()),
+                case ReLU r -> host(units, node, q.isFolded(node.name()) ? t : relu(t, in));
+                case Flatten f -> host(units, node, t);
+                case Softmax m -> host(units, node, Tensor.of(Reference.softmax(in.decode(t).floats(), n, s.c()),
                         n, s.c()));
                 case Add a -> throw new IllegalStateException("node '" + node.name() + "': add is not supported");
             };

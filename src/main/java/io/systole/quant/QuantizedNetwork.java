@@ -1,5 +1,6 @@
 package io.systole.quant;
 
+import io.systole.arith.F32;
 import io.systole.arith.FixedFormat;
 import io.systole.arith.Int8Format;
 import io.systole.arith.NumberFormat;
@@ -20,9 +21,11 @@ import io.systole.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A float network quantized for the array: the float network (structure and float weights,
@@ -284,6 +287,44 @@ public final class QuantizedNetwork {
     /** Whether a ReLU node is folded into the array node before it (it then passes its input on). */
     public boolean isFolded(String reluNode) {
         return ops.values().stream().anyMatch(o -> reluNode.equals(o.foldedRelu()));
+    }
+
+    /**
+     * The number formats a node computes in: the encodings of the tensor it reads and of the tensor
+     * it writes (int8 tensors in the network's {@link Int8Format}, a final softmax's output in
+     * {@link F32}) and, for a convolution or dense node, its array format. A device runs the node
+     * only if it computes every one of them.
+     */
+    public Set<NumberFormat> formats(Network.Node node) {
+        Set<NumberFormat> out = new LinkedHashSet<>();
+        out.add(formatOf(activation(node.inputs().getFirst())));
+        if (ops.containsKey(node.name())) {
+            out.add(ops.get(node.name()).format());
+        }
+        out.add(formatOf(activation(node.name())));
+        return out;
+    }
+
+    private NumberFormat formatOf(Activation a) {
+        return switch (a) {
+            case Activation.Int8 i -> format;
+            case Activation.Fixed f -> f.format();
+            case Activation.F32 f -> F32.INSTANCE;
+        };
+    }
+
+    /**
+     * The last tensor held in integers: the output, or the logits when the network ends in a float
+     * softmax (the input when nothing before it is an integer tensor).
+     */
+    public String lastInteger() {
+        List<Network.Node> nodes = network.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            if (!(activation(nodes.get(i).name()) instanceof Activation.F32)) {
+                return nodes.get(i).name();
+            }
+        }
+        return Network.INPUT;
     }
 
     /** int8: per-channel weight scales (outC) of each array layer, by layer name; empty for fixed point. */

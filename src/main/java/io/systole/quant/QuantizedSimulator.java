@@ -56,8 +56,20 @@ public final class QuantizedSimulator {
      * {@link QuantizedNetwork#activation}.
      */
     public Simulator.Run run(QuantizedNetwork q, Tensor input) {
+        return run(q, q.network(), Network.INPUT, q.quantizeInput(input));
+    }
+
+    /**
+     * Runs consecutive nodes of {@code q}: {@code part} holds them as a network of their own (node
+     * names kept, as a device stage does) whose input is the tensor {@code from} of the whole
+     * network, given in its encoding as {@code x} (n, ...shape). The values are {@code x} under
+     * {@link Network#INPUT} and every node of the part in its encoding; the report covers the part.
+     *
+     * @throws IllegalArgumentException when x is not of the tensor's type and shape
+     */
+    public Simulator.Run run(QuantizedNetwork q, Network part, String from, Tensor x) {
         List<LayerStats> rows = new ArrayList<>();
-        Map<String, Tensor> values = Forward.run(q, cfg, input, new Forward.Units() {
+        Map<String, Tensor> values = Forward.run(q, cfg, part, from, x, new Forward.Units() {
             @Override
             public Tensor array(Network.Node node, ArrayLayer layer, Tensor x, ArrayConfig c, OverflowCounter conv) {
                 Engine.LayerResult r = overrides.getOrDefault(node.name(), engine).run(layer, x, c);
@@ -80,8 +92,7 @@ public final class QuantizedSimulator {
                 rows.add(LayerStats.host(node.name(), node.layer().type()));
             }
         }, progress);
-        Network net = q.network();
-        return new Simulator.Run(new Report(net.name(), cfg, input.dim(0), rows), values,
-                values.get(net.nodes().getLast().name()));
+        return new Simulator.Run(new Report(part.name(), cfg, x.dim(0), rows), values,
+                values.get(part.nodes().getLast().name()));
     }
 }

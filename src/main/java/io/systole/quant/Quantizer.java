@@ -3,6 +3,7 @@ package io.systole.quant;
 import io.systole.arith.FixedFormat;
 import io.systole.arith.Int8Format;
 import io.systole.arith.Int8Quant;
+import io.systole.arith.NumberFormat;
 import io.systole.arith.OverflowCounter;
 import io.systole.arith.QuantParams;
 import io.systole.arith.QuantizedMultiplier;
@@ -35,6 +36,20 @@ public final class Quantizer {
         public Result {
             warnings = List.copyOf(warnings);
         }
+    }
+
+    /**
+     * {@link #int8} or {@link #fixed} (every tensor in {@code format}), as {@code format} says.
+     *
+     * @throws IllegalArgumentException when the format is neither int8 nor fixed point
+     */
+    public static Result quantize(Network net, NumberFormat format, Calibration calibration) {
+        return switch (format) {
+            case Int8Format f -> int8(net, f, calibration);
+            case FixedFormat f -> fixed(net, f, Map.of(), calibration);
+            default -> throw new IllegalArgumentException("network '" + net.name() + "': quantization needs int8 or"
+                    + " fixed point, got " + format);
+        };
     }
 
     /**

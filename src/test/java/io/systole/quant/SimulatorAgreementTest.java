@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.systole.arith.FixedFormat;
-import io.systole.arith.Int8Format;
 import io.systole.arith.NumberFormat;
 import io.systole.model.Network;
 import io.systole.model.Zoo;
@@ -62,11 +61,7 @@ class SimulatorAgreementTest {
                     FixedFormat.parse("fixed<10,2,TRN_ZERO,SAT_SYM>"), net.nodes().get(net.nodes().size() - 2).name(),
                     FixedFormat.parse("fixed<20,9,RND_CONV,SAT>")), cal).network();
         }
-        return switch (NumberFormat.parse(format)) {
-            case Int8Format f -> Quantizer.int8(net, f, cal).network();
-            case FixedFormat f -> Quantizer.fixed(net, f, Map.of(), cal).network();
-            default -> throw new IllegalArgumentException(format);
-        };
+        return Quantizer.quantize(net, NumberFormat.parse(format), cal).network();
     }
 
     @ParameterizedTest(name = "{0} {1} {2} {3}x{4}")
