@@ -1,5 +1,7 @@
 package io.systole.partition;
 
+import io.systole.arith.F32;
+import io.systole.arith.NumberFormat;
 import io.systole.model.Layer;
 import io.systole.model.Network;
 
@@ -15,6 +17,15 @@ public interface DeviceModel {
 
     /** Whether the device can run the layer. */
     boolean supports(Layer layer);
+
+    /**
+     * Whether the device computes values in a number format (f32, an int8 format, a fixed-point
+     * format; see {@code QuantizedNetwork#formats} for those of a quantized node). By default
+     * float32 only.
+     */
+    default boolean computes(NumberFormat format) {
+        return format instanceof F32;
+    }
 
     /** Estimated time of one node for a batch, excluding launch overhead. */
     double computeSeconds(Network net, Network.Node node, int batch);

@@ -1,5 +1,7 @@
 package io.systole.partition;
 
+import io.systole.arith.F32;
+import io.systole.arith.NumberFormat;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.Flatten;
@@ -8,10 +10,13 @@ import io.systole.model.ModelException;
 import io.systole.model.Network;
 import io.systole.model.Pool2d;
 import io.systole.model.ReLU;
+import io.systole.quant.QuantizedNetwork;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Chooses a device for every node so that the network's estimated time is least (see the
@@ -37,8 +42,8 @@ public final class Partitioner {
                 "no device '" + id + "'; available: " + String.join(", ", devices.stream().map(DeviceModel::id).toList())));
     }
 
-    /** Devices a node may run on. */
-    List<DeviceModel> candidates(Network.Node node, Placement pins) {
+    /** Devices a node whose values are in {@code formats} may run on. */
+    List<DeviceModel> candidates(Network.Node node, Set<NumberFormat> formats, Placement pins) {
         Layer l = node.layer();
         String pin = pins.pinFor(node);
         if (pin != null) {
@@ -47,9 +52,16 @@ public final class Partitioner {
                 throw new ModelException("layer '" + node.name() + "' (" + l.type() + ") is pinned to '" + pin
                         + "', which does not support it");
             }
+            List<String> missing = formats.stream().filter(f -> !d.computes(f)).map(NumberFormat::toString).toList();
+            if (!missing.isEmpty()) {
+                throw new ModelException("layer '" + node.name() + "' (" + l.type() + ", " + String.join(" and ",
+                        formats.stream().map(NumberFormat::toString).toList()) + ") is pinned to '" + pin
+                        + "', which does not compute " + String.join(" or ", missing));
+            }
             return List.of(d);
         }
-        List<DeviceModel> ok = devices.stream().filter(d -> d.supports(l)).toList();
+        List<DeviceModel> ok = devices.stream()
+                .filter(d -> d.supports(l) && formats.stream().allMatch(d::computes)).toList();
         if (l instanceof Conv2d || l instanceof Pool2d) {
             List<DeviceModel> acc = ok.stream().filter(DeviceModel::accelerator).toList();
             if (!acc.isEmpty()) {
@@ -57,7 +69,8 @@ public final class Partitioner {
             }
         }
         if (ok.isEmpty()) {
-            throw new ModelException("no device supports layer '" + node.name() + "' (" + l.type() + ")");
+            throw new ModelException("no device supports layer '" + node.name() + "' (" + l.type() + ") in "
+                    + String.join(" and ", formats.stream().map(NumberFormat::toString).toList()));
         }
         return ok;
     }
@@ -92,8 +105,22 @@ public final class Partitioner {
         return bytes / from.linkBytesPerSecond() + bytes / to.linkBytesPerSecond();
     }
 
-    /** Places every node for the given batch; tensor elements are {@code elementBytes} wide. */
+    /** Places every node of a float32 network for the given batch; tensor elements are {@code elementBytes} wide. */
     public Plan plan(Network net, int batch, int elementBytes, Placement pins) {
+        return plan(net, n -> Set.of(F32.INSTANCE), batch, elementBytes, pins);
+    }
+
+    /**
+     * Places every node of a quantized network for the given batch, each on a device that computes
+     * its formats ({@link QuantizedNetwork#formats}); tensor elements are as wide as the input's
+     * encoding (1 byte int8, 4 bytes raw fixed point).
+     */
+    public Plan plan(QuantizedNetwork q, int batch, Placement pins) {
+        return plan(q.network(), q::formats, batch, q.activation(Network.INPUT).dtype().bytes(), pins);
+    }
+
+    private Plan plan(Network net, Function<Network.Node, Set<NumberFormat>> formats, int batch, int elementBytes,
+            Placement pins) {
         pins.check(net);
         DeviceModel host = device(HOST);
         List<Network.Node> nodes = net.nodes();
@@ -105,7 +132,7 @@ public final class Partitioner {
             Map<DeviceModel, Double> row = new HashMap<>();
             Map<DeviceModel, List<DeviceModel>> pick = new HashMap<>();
             boolean fusable = fusesIntoProducer(net, n);
-            for (DeviceModel d : candidates(n, pins)) {
+            for (DeviceModel d : candidates(n, formats.apply(n), pins)) {
                 double t = d.computeSeconds(net, n, batch);
                 List<DeviceModel> from = new ArrayList<>();
                 boolean fusedHere = false;
