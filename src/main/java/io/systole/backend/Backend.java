@@ -21,7 +21,9 @@ public interface Backend extends DeviceModel, AutoCloseable {
 
     /**
      * Runs a stage on a batch held on the host; returns the wanted nodes' outputs (host tensors)
-     * and the time of every node.
+     * and the time of every node. A quantized stage ({@link Stage#quantized()}) reads and writes
+     * tensors in their encodings (int8, raw fixed point in int32); it is only given to a device
+     * that {@link #computes} every format of its nodes.
      */
     StageResult run(Stage stage, Tensor input, Set<String> wanted);
 

@@ -4,6 +4,7 @@ import io.systole.backend.Backend;
 import io.systole.backend.Stage;
 import io.systole.model.Network;
 import io.systole.partition.Plan;
+import io.systole.quant.QuantizedNetwork;
 import io.systole.ref.ReferenceEngine;
 import io.systole.tensor.Tensor;
 import java.util.ArrayList;
@@ -34,13 +35,33 @@ public final class Runtime {
     }
 
     /**
-     * Runs the plan on a batch. With {@code keepAll} every node's output comes back to the host
-     * (for verification); otherwise only tensors that cross to another device do.
+     * Runs the plan of a float32 network on a batch. With {@code keepAll} every node's output
+     * comes back to the host (for verification); otherwise only tensors that cross to another
+     * device do.
      */
     public Execution execute(Plan plan, Tensor input, boolean keepAll) {
-        Network net = plan.network();
-        ReferenceEngine.checkInput(net, input);
+        ReferenceEngine.checkInput(plan.network(), input);
+        return execute(plan, null, input, keepAll, System.nanoTime());
+    }
+
+    /**
+     * Runs the plan of a quantized network ({@link io.systole.partition.Partitioner#plan(QuantizedNetwork,
+     * int, io.systole.partition.Placement)}) on a float32 batch, quantized with the input's encoding.
+     * Values and output are in their encodings ({@link QuantizedNetwork#activation}); the wall time
+     * includes quantizing the input.
+     */
+    public Execution execute(Plan plan, QuantizedNetwork q, Tensor input, boolean keepAll) {
+        if (q.network() != plan.network()) {
+            throw new IllegalArgumentException("the plan is for network '" + plan.network().name()
+                    + "', not for the quantized network '" + q.network().name() + "'");
+        }
         long t0 = System.nanoTime();
+        return execute(plan, q, q.quantizeInput(input), keepAll, t0);
+    }
+
+    /** Runs the stages on the input (float32, or encoded for a quantized network q). */
+    private Execution execute(Plan plan, QuantizedNetwork q, Tensor input, boolean keepAll, long t0) {
+        Network net = plan.network();
         Map<String, Tensor> values = new LinkedHashMap<>();
         values.put(Network.INPUT, input);
         List<Backend.NodeTiming> timings = new ArrayList<>();
@@ -52,7 +73,7 @@ public final class Runtime {
             }
             List<Network.Node> nodes = ps.steps().stream().map(Plan.Step::node).toList();
             for (List<Network.Node> run : cut(nodes)) {
-                Stage stage = Stage.of(net, run);
+                Stage stage = q == null ? Stage.of(net, run) : Stage.of(q, run);
                 Set<String> wanted = new HashSet<>();
                 for (Network.Node n : run) {
                     if (keepAll || n == net.nodes().getLast() || readOutside(net, n, run)) {

@@ -1,13 +1,16 @@
 package io.systole.sim;
 
+import io.systole.arith.F32;
 import io.systole.arith.FixedFormat;
 import io.systole.arith.FixedMac;
 import io.systole.arith.Float32Order;
 import io.systole.arith.Int8;
 import io.systole.arith.Int8Format;
+import io.systole.arith.NumberFormat;
 import io.systole.arith.OverflowCounter;
 import io.systole.arith.QuantizedMultiplier;
 import io.systole.arith.Requant;
+import java.util.Arrays;
 
 /**
  * The parameters of one array layer in the array's number format, and the output step of each
@@ -20,6 +23,24 @@ public sealed interface Operands {
 
     /** Output channels covered, checking every array against it. */
     int outChannels(int k);
+
+    /**
+     * All-zero (outC, K) weights and no bias in a format (int8: zero points 0, zero
+     * requantization entries of the format's mode): a layer whose values do not matter, for timing.
+     */
+    static Operands zeros(NumberFormat format, int outC, int k) {
+        int n = Math.multiplyExact(outC, k);
+        return switch (format) {
+            case F32 f -> new F32Layer(new float[n], null);
+            case Int8Format f -> {
+                boolean shift = f.requantMode() == Int8Format.RequantMode.MULTIPLIER_SHIFT;
+                QuantizedMultiplier[] m = new QuantizedMultiplier[outC];
+                Arrays.fill(m, QuantizedMultiplier.ZERO);
+                yield new Int8Layer(new byte[n], null, 0, 0, shift ? m : null, shift ? null : new float[outC], false);
+            }
+            case FixedFormat f -> new FixedLayer(new int[n], null, false);
+        };
+    }
 
     /**
      * float32: ReLU is a separate host operation.

@@ -3,17 +3,20 @@ package io.systole.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
-import io.systole.backend.Stage;
 import io.systole.backend.jvm.JvmBackend;
 import io.systole.model.Conv2d;
-import io.systole.model.Layer;
 import io.systole.model.Network;
 import io.systole.model.Shape;
 import io.systole.model.Zoo;
 import io.systole.partition.Partitioner;
 import io.systole.partition.Placement;
 import io.systole.partition.Plan;
+import io.systole.quant.Calibration;
+import io.systole.quant.QuantizedNetwork;
+import io.systole.quant.QuantizedSimulator;
+import io.systole.quant.Quantizer;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.FastEngine;
 import io.systole.sim.Simulator;
@@ -26,6 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RuntimeTest {
     static final ArrayConfig CFG = ArrayConfig.preset("8x8-os").withFormat(io.systole.arith.F32.INSTANCE);
@@ -78,74 +83,6 @@ class RuntimeTest {
         assertEquals(new Simulator(CFG, new FastEngine()).run(net, x).output(), run.output());
     }
 
-    /** A device whose output of one node has one bit flipped: verify must name exactly that place. */
-    static final class FaultyBackend implements Backend {
-        final JvmBackend inner;
-        final String node;
-        final int index;
-        final int bit;
-
-        FaultyBackend(JvmBackend inner, String node, int index, int bit) {
-            this.inner = inner;
-            this.node = node;
-            this.index = index;
-            this.bit = bit;
-        }
-
-        @Override
-        public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
-            StageResult r = inner.run(stage, input, wanted);
-            Map<String, Tensor> out = new HashMap<>(r.outputs());
-            Tensor t = out.get(node);
-            if (t != null) {
-                float[] f = t.floats().clone();
-                f[index] = Float.intBitsToFloat(Float.floatToRawIntBits(f[index]) ^ (1 << bit));
-                out.put(node, Tensor.of(f, t.shape()));
-            }
-            return new StageResult(out, r.timings());
-        }
-
-        @Override
-        public String description() {
-            return "faulty " + inner.description();
-        }
-
-        @Override
-        public double peakFlops() {
-            return inner.peakFlops();
-        }
-
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public boolean accelerator() {
-            return inner.accelerator();
-        }
-
-        @Override
-        public boolean supports(Layer layer) {
-            return inner.supports(layer);
-        }
-
-        @Override
-        public double computeSeconds(Network net, Network.Node n, int batch) {
-            return inner.computeSeconds(net, n, batch);
-        }
-
-        @Override
-        public double launchSeconds() {
-            return inner.launchSeconds();
-        }
-
-        @Override
-        public double linkBytesPerSecond() {
-            return inner.linkBytesPerSecond();
-        }
-    }
-
     @Test
     void plantedFaultsOnADeviceAreNamedExactly() {
         Network net = Zoo.get("tiny");
@@ -169,6 +106,86 @@ class RuntimeTest {
             assertEquals(index / (s[2] * s[3]) % s[1], m.channel());
             assertEquals(index / s[3] % s[2], m.row());
             assertEquals(index % s[3], m.column());
+            assertEquals(1, m.differing());
+        }
+    }
+
+    /** n seeded images in [0, 1), the range LeNet-5 was trained on. */
+    static Tensor images(Network net, int n, long seed) {
+        Tensor t = input(net, n, seed);
+        float[] f = t.floats();
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (f[i] + 1) / 2;
+        }
+        return t;
+    }
+
+    /** The trained LeNet-5 quantized to a format, calibrated on 8 seeded images. */
+    static QuantizedNetwork lenet(String format) {
+        Network net = Zoo.get("lenet5-fashion");
+        return Quantizer.quantize(net, NumberFormat.parse(format), Calibration.minMax(net, images(net, 8, 21)))
+                .network();
+    }
+
+    /**
+     * Quantized stages cut at (nearly) every node: the nodes alternate between the host and the
+     * simulated array wherever it runs them, starting on either, and every tensor of both runs
+     * equals the simulation of the whole quantized network, bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"int8", "int8<32,WRAP,FLOAT_SCALE>", "fixed<16,6,RND,SAT>"})
+    void quantizedStagesOnHostAndArrayEqualTheSimulator(String format) {
+        QuantizedNetwork q = lenet(format);
+        Network net = q.network();
+        ArrayConfig cfg = CFG.withFormat(q.format());
+        List<Backend> devices = List.of(JvmBackend.host(cfg), JvmBackend.simulator(cfg));
+        Tensor x = images(net, 3, 17);
+        Map<String, Tensor> golden = new QuantizedSimulator(cfg, new FastEngine()).run(q, x).values();
+        for (String first : List.of("jvm", "sim")) {
+            Map<String, String> pins = new HashMap<>();
+            String previous = first.equals("sim") ? "jvm" : "sim";
+            for (Network.Node n : net.nodes()) {
+                previous = previous.equals("jvm") && devices.get(1).supports(n.layer()) ? "sim" : "jvm";
+                pins.put(n.name(), previous);
+            }
+            Plan plan = new Partitioner(List.copyOf(devices)).plan(q, 3, new Placement(pins));
+            assertTrue(plan.stages().size() >= 9, plan.table());
+            Runtime.Execution run = new Runtime(devices).execute(plan, q, x, true);
+            Verifier.Result res = Verifier.compare(net, golden, run.values());
+            assertTrue(res.passed(), format + ": " + res.first());
+            assertEquals(golden.get("softmax"), run.output());
+        }
+    }
+
+    @Test
+    void plantedFaultsInInt8OutputsAreNamedExactly() {
+        QuantizedNetwork q = lenet("int8");
+        Network net = q.network();
+        ArrayConfig cfg = CFG.withFormat(q.format());
+        Tensor x = images(net, 2, 9);
+        Map<String, Tensor> golden = new QuantizedSimulator(cfg, new FastEngine()).run(q, x).values();
+        SplittableRandom r = new SplittableRandom(31);
+        for (String node : List.of("conv1", "pool1", "conv2", "pool2", "fc1", "fc2", "fc3")) {
+            Tensor want = golden.get(node);
+            int index = r.nextInt(want.size());
+            int bit = r.nextInt(8);
+            List<Backend> devices = List.of(JvmBackend.host(cfg),
+                    new FaultyBackend(JvmBackend.simulator(cfg), node, index, bit));
+            Plan plan = new Partitioner(List.copyOf(devices)).plan(q, 2, Placement.parse(node + "=sim"));
+            Runtime.Execution run = new Runtime(devices).execute(plan, q, x, true);
+            Mismatch m = Verifier.compare(net, golden, run.values()).first();
+            assertEquals(node, m.node(), "bit " + bit);
+            assertEquals(index, m.index());
+            int[] s = want.shape();
+            int per = want.size() / s[0];
+            int hw = s.length == 4 ? s[2] * s[3] : 1;
+            int w = s.length == 4 ? s[3] : 1;
+            assertEquals(index / per, m.batch());
+            assertEquals(index % per / hw, m.channel());
+            assertEquals(index % hw / w, m.row());
+            assertEquals(index % w, m.column());
+            assertEquals(want.bytes()[index], (byte) m.expected());
+            assertEquals((byte) (want.bytes()[index] ^ (1 << bit)), (byte) m.actual());
             assertEquals(1, m.differing());
         }
     }

@@ -1,5 +1,6 @@
 package io.systole.backend.jvm;
 
+import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
 import io.systole.backend.Stage;
 import io.systole.model.Accounting;
@@ -8,6 +9,7 @@ import io.systole.model.Dense;
 import io.systole.model.Layer;
 import io.systole.model.Network;
 import io.systole.model.Pool2d;
+import io.systole.quant.QuantizedSimulator;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.FastEngine;
 import io.systole.sim.Report;
@@ -22,8 +24,9 @@ import java.util.Set;
 
 /**
  * The {@code jvm} and {@code sim} devices. Both compute values with the simulator's
- * {@link FastEngine} in the order of one {@link ArrayConfig}, so their outputs are identical bit
- * for bit; {@code jvm} reports wall-clock time, {@code sim} the array's cycles at its clock.
+ * {@link FastEngine} in the order of one {@link ArrayConfig} (quantized stages through the
+ * {@link QuantizedSimulator}, on an array of their format), so their outputs are identical bit for
+ * bit; {@code jvm} reports wall-clock time, {@code sim} the array's cycles at its clock.
  */
 public final class JvmBackend implements Backend {
     private final String id;
@@ -73,6 +76,12 @@ public final class JvmBackend implements Backend {
         return !simulated || layer instanceof Conv2d || layer instanceof Dense || layer instanceof Pool2d;
     }
 
+    /** Every format: the simulator's engines compute f32, int8 and fixed point in the array's order. */
+    @Override
+    public boolean computes(NumberFormat format) {
+        return true;
+    }
+
     /** 2 * R * C operations per cycle at the array's clock, or the calibrated host figure. */
     @Override
     public double peakFlops() {
@@ -112,8 +121,11 @@ public final class JvmBackend implements Backend {
     public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
         List<Network.Node> nodes = stage.nodes();
         long[] start = new long[nodes.size() + 1];
-        Simulator sim = new Simulator(cfg, new FastEngine(), (i, n, name) -> start[i] = System.nanoTime());
-        Simulator.Run run = sim.run(stage.network(), input);
+        Simulator.Progress mark = (i, n, name) -> start[i] = System.nanoTime();
+        Simulator.Run run = stage.quantized() == null
+                ? new Simulator(cfg, new FastEngine(), mark).run(stage.network(), input)
+                : new QuantizedSimulator(cfg, new FastEngine(), mark).run(stage.quantized(), stage.network(),
+                        stage.input(), input);
         start[nodes.size()] = System.nanoTime();
         Map<String, Tensor> out = new LinkedHashMap<>();
         List<NodeTiming> times = new ArrayList<>();

@@ -1,13 +1,17 @@
 package io.systole.backend.opencl;
 
+import io.systole.backend.Stage;
 import io.systole.model.AvgPool2d;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.Flatten;
 import io.systole.model.Network;
+import io.systole.model.Parameter;
 import io.systole.model.Pool2d;
 import io.systole.model.ReLU;
 import io.systole.model.Shape;
+import io.systole.quant.Activation;
+import io.systole.quant.QuantizedNetwork;
 import io.systole.sim.ArrayLayer;
 import io.systole.sim.ImplicitGemm;
 import io.systole.sim.Operands;
@@ -100,14 +104,23 @@ public sealed interface ClOp {
     }
   }
 
-  /**
-   * The steps of a float network for a batch, from its first node up to the first node a device
-   * stage cannot take (softmax, add, a ReLU that follows no convolution or dense layer), or all
-   * of it. A ReLU right after a convolution or dense layer always joins it; with {@code
-   * fusePooling} a pooling layer after them joins too. Flatten needs no step: (batch, C, H, W)
-   * and (batch, C*H*W) share one layout.
-   */
+  /** The steps of a float network for a batch: those of the stage of all its nodes. */
   static List<ClOp> of(Network net, int batch, boolean fusePooling) {
+    return of(new Stage(Network.INPUT, net, null), batch, fusePooling);
+  }
+
+  /**
+   * The steps of a stage for a batch, from its first node up to the first node a device stage
+   * cannot take (softmax, add, a ReLU that follows no convolution or dense layer), or all of it.
+   * A ReLU right after a convolution or dense layer joins it: in float32 as the step's ReLU, in a
+   * quantized stage when it is folded into the layer's operands (an unfolded one ends the steps).
+   * With {@code fusePooling} a pooling layer after them joins too. Array layers take their
+   * operands from the float weights or the quantized network; int8 pooling pads with its input's
+   * zero point. Flatten needs no step: (batch, C, H, W) and (batch, C*H*W) share one layout.
+   */
+  static List<ClOp> of(Stage stage, int batch, boolean fusePooling) {
+    Network net = stage.network();
+    QuantizedNetwork q = stage.quantized();
     List<Network.Node> nodes = net.nodes();
     List<ClOp> ops = new ArrayList<>();
     int i = 0;
@@ -117,13 +130,13 @@ public sealed interface ClOp {
       ArrayLayer layer;
       switch (node.layer()) {
         case Conv2d c ->
-            layer = new ArrayLayer(ImplicitGemm.of(c, in, batch), operands(c.weight().data(),
-                c.bias() == null ? null : c.bias().data()));
+            layer = new ArrayLayer(ImplicitGemm.of(c, in, batch),
+                operands(q, node.name(), c.weight(), c.bias()));
         case Dense d ->
-            layer = new ArrayLayer(ImplicitGemm.of(d, batch), operands(d.weight().data(),
-                d.bias() == null ? null : d.bias().data()));
+            layer = new ArrayLayer(ImplicitGemm.of(d, batch),
+                operands(q, node.name(), d.weight(), d.bias()));
         case Pool2d p -> {
-          ops.add(pool(node.name(), p, in, batch));
+          ops.add(pool(stage, node, p, in, batch));
           i++;
           continue;
         }
@@ -137,7 +150,8 @@ public sealed interface ClOp {
       }
       String name = node.name();
       boolean relu =
-          i + 1 < nodes.size() && follows(nodes, i + 1) && nodes.get(i + 1).layer() instanceof ReLU;
+          i + 1 < nodes.size() && follows(nodes, i + 1) && nodes.get(i + 1).layer() instanceof ReLU
+              && (q == null || q.isFolded(nodes.get(i + 1).name()));
       if (relu) {
         i++;
         name += "+" + nodes.get(i).name();
@@ -148,10 +162,10 @@ public sealed interface ClOp {
           && follows(nodes, i + 1)
           && nodes.get(i + 1).layer() instanceof Pool2d p) {
         i++;
-        pool = pool(nodes.get(i).name(), p, net.shapeOf(nodes.get(i - 1).name()), batch);
+        pool = pool(stage, nodes.get(i), p, net.shapeOf(nodes.get(i - 1).name()), batch);
         name += "+" + pool.name();
       }
-      ops.add(new Gemm(name, layer, relu, pool));
+      ops.add(new Gemm(name, layer, relu && q == null, pool));
       i++;
     }
     return ops;
@@ -163,16 +177,24 @@ public sealed interface ClOp {
     return nodes.get(i).inputs().equals(List.of(previous));
   }
 
-  private static Operands.F32Layer operands(float[] weight, float[] bias) {
-    return new Operands.F32Layer(weight, bias);
+  /** An array node's operands: the quantized network's, or the float weights and bias. */
+  private static Operands operands(
+      QuantizedNetwork q, String node, Parameter weight, Parameter bias) {
+    return q != null
+        ? q.op(node).operands()
+        : new Operands.F32Layer(weight.data(), bias == null ? null : bias.data());
   }
 
-  private static Pool pool(String name, Pool2d p, Shape in, int batch) {
+  /** A pooling node of a stage; int8 pads with the zero point of the tensor it reads. */
+  private static Pool pool(Stage stage, Network.Node node, Pool2d p, Shape in, int batch) {
+    String from = stage.outside(node.inputs().getFirst());
+    int zeroPoint = stage.quantized() != null
+        && stage.quantized().activation(from) instanceof Activation.Int8 a ? a.params().zeroPoint() : 0;
     return new Pool(
-        name,
-        PoolingUnit.geometry(name, batch, in.c(), in.h(), in.w(), p.window()),
+        node.name(),
+        PoolingUnit.geometry(node.name(), batch, in.c(), in.h(), in.w(), p.window()),
         p instanceof AvgPool2d,
         p.countIncludePad(),
-        0);
+        zeroPoint);
   }
 }

@@ -1,9 +1,10 @@
 package io.systole.backend.opencl;
 
+import io.systole.arith.FixedFormat;
+import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
 import io.systole.backend.MeasuredAccelerator;
 import io.systole.backend.Stage;
-import io.systole.model.Accounting;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.Flatten;
@@ -12,7 +13,11 @@ import io.systole.model.Network;
 import io.systole.partition.MeasuredCost;
 import io.systole.model.Pool2d;
 import io.systole.model.ReLU;
+import io.systole.model.Window;
 import io.systole.sim.ArrayConfig;
+import io.systole.sim.ArrayLayer;
+import io.systole.sim.ImplicitGemm;
+import io.systole.sim.Operands;
 import io.systole.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +80,16 @@ public final class OpenClBackend implements MeasuredAccelerator {
         || layer instanceof ReLU || layer instanceof Flatten;
   }
 
+  /**
+   * The formats of the kernels' family; fixed point only in the array's own format, since a
+   * stage's kernels take one data format and convert nothing between steps.
+   */
+  @Override
+  public boolean computes(NumberFormat format) {
+    return ConvKernels.Family.of(format) == kernels.family()
+        && (!(format instanceof FixedFormat) || format.equals(cfg.format()));
+  }
+
   @Override
   public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
     int batch = input.dim(0);
@@ -89,7 +104,7 @@ public final class OpenClBackend implements MeasuredAccelerator {
       return new StageResult(views, none);
     }
     OpenClLayerRunner runner = runners.computeIfAbsent(stage.network().name() + "@" + batch, k -> {
-      List<ClOp> ops = ClOp.of(stage.network(), batch, true);
+      List<ClOp> ops = ClOp.of(stage, batch, true);
       int covered = ops.stream().mapToInt(op -> op.name().split("\\+").length).sum();
       long flattens = stage.nodes().stream().filter(n -> n.layer() instanceof Flatten).count();
       if (covered + flattens != stage.nodes().size()) {
@@ -169,18 +184,19 @@ public final class OpenClBackend implements MeasuredAccelerator {
   }
 
   private double measureFlops() {
-    Conv2d c = Conv2d.builder().setName("calibration").setInChannels(32).setOutChannels(32).setKernel(3)
-        .optPadding(1).build();
-    Network net = Network.builder("calibration", io.systole.model.Shape.chw(32, 28, 28)).add(c).build();
-    try (OpenClLayerRunner r = OpenClLayerRunner.create(kernels, cfg, ClOp.of(net, 4, true))) {
-      Tensor x = Tensor.zeros(io.systole.sim.ArrayLayer.activationType(cfg.format()), 4, 32, 28, 28);
+    ImplicitGemm g = new ImplicitGemm("calibration", 4, 32, 28, 28, 32, 1,
+        new Window(3, 3, 1, 1, 1, 1, 1, 1));
+    ClOp op = new ClOp.Gemm("calibration",
+        new ArrayLayer(g, Operands.zeros(cfg.format(), g.outC(), g.k())), false, null);
+    try (OpenClLayerRunner r = OpenClLayerRunner.create(kernels, cfg, List.of(op))) {
+      Tensor x = Tensor.zeros(ArrayLayer.activationType(cfg.format()), 4, 32, 28, 28);
       long best = Long.MAX_VALUE;
       for (int i = 0; i < 4; i++) {
         long t0 = System.nanoTime();
         r.run(x);
         best = Math.min(best, System.nanoTime() - t0);
       }
-      return 2.0 * Accounting.macs(net, net.nodes().getFirst()) * 4 / (best / 1e9);
+      return 2.0 * g.macs() / (best / 1e9);
     }
   }
 
