@@ -3,7 +3,6 @@ package io.systole.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
 import io.systole.backend.jvm.JvmBackend;
 import io.systole.model.Conv2d;
@@ -13,10 +12,9 @@ import io.systole.model.Zoo;
 import io.systole.partition.Partitioner;
 import io.systole.partition.Placement;
 import io.systole.partition.Plan;
-import io.systole.quant.Calibration;
 import io.systole.quant.QuantizedNetwork;
 import io.systole.quant.QuantizedSimulator;
-import io.systole.quant.Quantizer;
+import io.systole.quant.TrainedLeNet;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.FastEngine;
 import io.systole.sim.Simulator;
@@ -110,23 +108,6 @@ class RuntimeTest {
         }
     }
 
-    /** n seeded images in [0, 1), the range LeNet-5 was trained on. */
-    static Tensor images(Network net, int n, long seed) {
-        Tensor t = input(net, n, seed);
-        float[] f = t.floats();
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (f[i] + 1) / 2;
-        }
-        return t;
-    }
-
-    /** The trained LeNet-5 quantized to a format, calibrated on 8 seeded images. */
-    static QuantizedNetwork lenet(String format) {
-        Network net = Zoo.get("lenet5-fashion");
-        return Quantizer.quantize(net, NumberFormat.parse(format), Calibration.minMax(net, images(net, 8, 21)))
-                .network();
-    }
-
     /**
      * Quantized stages cut at (nearly) every node: the nodes alternate between the host and the
      * simulated array wherever it runs them, starting on either, and every tensor of both runs
@@ -135,11 +116,11 @@ class RuntimeTest {
     @ParameterizedTest
     @ValueSource(strings = {"int8", "int8<32,WRAP,FLOAT_SCALE>", "fixed<16,6,RND,SAT>"})
     void quantizedStagesOnHostAndArrayEqualTheSimulator(String format) {
-        QuantizedNetwork q = lenet(format);
+        QuantizedNetwork q = TrainedLeNet.quantized(format);
         Network net = q.network();
         ArrayConfig cfg = CFG.withFormat(q.format());
         List<Backend> devices = List.of(JvmBackend.host(cfg), JvmBackend.simulator(cfg));
-        Tensor x = images(net, 3, 17);
+        Tensor x = TrainedLeNet.images(3, 17);
         Map<String, Tensor> golden = new QuantizedSimulator(cfg, new FastEngine()).run(q, x).values();
         for (String first : List.of("jvm", "sim")) {
             Map<String, String> pins = new HashMap<>();
@@ -159,10 +140,10 @@ class RuntimeTest {
 
     @Test
     void plantedFaultsInInt8OutputsAreNamedExactly() {
-        QuantizedNetwork q = lenet("int8");
+        QuantizedNetwork q = TrainedLeNet.quantized("int8");
         Network net = q.network();
         ArrayConfig cfg = CFG.withFormat(q.format());
-        Tensor x = images(net, 2, 9);
+        Tensor x = TrainedLeNet.images(2, 9);
         Map<String, Tensor> golden = new QuantizedSimulator(cfg, new FastEngine()).run(q, x).values();
         SplittableRandom r = new SplittableRandom(31);
         for (String node : List.of("conv1", "pool1", "conv2", "pool2", "fc1", "fc2", "fc3")) {
