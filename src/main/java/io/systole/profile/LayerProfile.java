@@ -27,7 +27,10 @@ public record LayerProfile(String node, String type, String device, double kerne
         return kernelSeconds + transferSeconds + hostSeconds;
     }
 
-    /** Achieved GFLOP/s over the whole measured time (0 for layers without MACs). */
+    /**
+     * Achieved GOP/s, billions of operations (floating-point or integer) per second over the whole
+     * measured time (0 for layers without MACs).
+     */
     public double gflops() {
         return seconds() > 0 ? flops / seconds() / 1e9 : 0;
     }

@@ -107,7 +107,7 @@ public record Profile(String network, String array, double arrayPeakFlops, doubl
         StringBuilder sb = new StringBuilder();
         String fmt = "%-10s %-10s %-9s %10s %11s %9s %8s %8s %12s %8s %13s %13s%n";
         sb.append(String.format(Locale.ROOT, fmt, "layer", "type", "device", "kernel us", "transfer us", "host us",
-                "GFLOP/s", "% peak", "sim cycles", "sim util", "DRAM read B", "DRAM write B"));
+                "GOP/s", "% peak", "sim cycles", "sim util", "DRAM read B", "DRAM write B"));
         for (LayerProfile l : layers) {
             List<String> c = cells(l);
             sb.append(String.format(Locale.ROOT, fmt, c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5),
