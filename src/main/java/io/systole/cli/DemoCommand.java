@@ -5,8 +5,6 @@ import io.systole.model.Accounting;
 import io.systole.partition.Plan;
 import io.systole.profile.Profile;
 import io.systole.runtime.Runtime;
-import io.systole.sim.FastEngine;
-import io.systole.sim.Simulator;
 import io.systole.tensor.Tensor;
 import io.systole.train.Dataset;
 import io.systole.verify.Verifier;
@@ -57,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("%n== 3. the plan on %s (%s)%n", choice.spec(), choice.why());
             out.print(plan.table());
 
-            Runtime.Execution first = e.runtime().execute(plan, x, true);
-            Runtime.Execution run = e.runtime().execute(plan, x, true);
+            Runtime.Execution first = e.execute(plan, x, true);
+            Runtime.Execution run = e.execute(plan, x, true);
             out.printf("%n== 4. the run: %.2f ms for %d images (the first run, which prepares the devices: %.2f ms)%n",
                     run.wallSeconds() * 1e3, batch, first.wallSeconds() * 1e3);
             float[] p = run.output().floats();
@@ -82,13 +80,12 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf("  %d of %d correct%n", correct, batch);
             }
 
-            Verifier.Result res = Verifier.compare(e.net, new Simulator(e.cfg, new FastEngine()).run(e.net, x).values(),
-                    run.values());
+            Verifier.Result res = Verifier.compare(e.net, e.simulate(x).values(), run.values());
             out.printf("%n== 5. verification against the simulator (%s, %s %s, %s): %s%n", e.cfg.name(), e.cfg.size(),
                     e.cfg.dataflow(), e.cfg.format(), res.passed() ? "PASS, every layer bit for bit" : "FAIL, "
                             + res.first());
 
-            Profile prof = ProfileCommand.profile(e, batch, 2, 3);
+            Profile prof = ProfileCommand.profile(e, Execution.randomInput(e.net, batch, 42), 2, 3);
             out.printf("%n== 6. profile (3 repetitions after 2 warm-up runs)%n");
             out.print(prof.table());
             out.flush();

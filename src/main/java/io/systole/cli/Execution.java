@@ -3,26 +3,45 @@ package io.systole.cli;
 import io.systole.arith.F32;
 import io.systole.backend.Backend;
 import io.systole.backend.Devices;
+import io.systole.model.ModelException;
 import io.systole.model.ModelFile;
 import io.systole.model.Network;
 import io.systole.partition.Partitioner;
 import io.systole.partition.Placement;
 import io.systole.partition.Plan;
+import io.systole.quant.Calibration;
+import io.systole.quant.QuantizedModelFile;
+import io.systole.quant.QuantizedNetwork;
+import io.systole.quant.QuantizedSimulator;
+import io.systole.quant.Quantizer;
+import io.systole.quant.Samples;
+import io.systole.ref.ReferenceEngine;
 import io.systole.runtime.Runtime;
 import io.systole.sim.ArrayConfig;
+import io.systole.sim.FastEngine;
+import io.systole.sim.Report;
+import io.systole.sim.Simulator;
 import io.systole.tensor.AtomicFiles;
 import io.systole.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What run, verify and profile share: the model, the array, the devices, the placement. */
+/**
+ * What run, verify and profile share: the model, the array, the devices, the placement. A run is
+ * float32, or int8 or fixed point when the model is a quantized model file or {@code --format}
+ * asks for one; then its values are the quantized network's encodings, its input is quantized
+ * with the network input's parameters and its output comes back dequantized.
+ */
 final class Execution implements AutoCloseable {
-    @Parameters(paramLabel = "MODEL", description = "A zoo name or a model file.")
+    @Parameters(paramLabel = "MODEL", description = "A zoo name, a model file, or a quantized model file (systole"
+            + " quantize), which runs in its format.")
     String model;
 
     @Mixin
@@ -43,33 +62,114 @@ final class Execution implements AutoCloseable {
     @Option(names = "--dot", paramLabel = "plan.dot", description = "Write the plan as Graphviz DOT.")
     Path dot;
 
+    @Option(names = "--calibrate", paramLabel = "x.npy",
+            description = "A float model run with --format int8 or fixed<...> is quantized first, its ranges"
+                    + " calibrated (min/max) on this float32 batch (N, C, H, W) or (N, F); default: on the run's"
+                    + " own input batch.")
+    Path calibrate;
+
     Network net;
+    /** The network in int8 or fixed point, or null for a float32 run. */
+    QuantizedNetwork quantized;
     ArrayConfig cfg;
     List<Backend> backends;
 
     /** Loads the model and array, finds the devices. */
     Execution open() throws IOException {
-        net = ModelFile.resolve(model);
-        cfg = arrayOptions.config();
-        if (!(cfg.format() instanceof F32)) {
-            throw new IllegalArgumentException("format " + cfg.format() + ": running a network in int8 or fixed point"
-                    + " needs a quantized model (systole quantize); this model is float32");
+        Path file = Path.of(model);
+        QuantizedNetwork given = QuantizedModelFile.isQuantized(file) ? QuantizedModelFile.load(file) : null;
+        if (given != null && calibrate != null) {
+            throw new IllegalArgumentException("--calibrate quantizes a float model; '" + model
+                    + "' is already quantized (" + given.format() + ")");
         }
+        net = given != null ? given.network() : ModelFile.resolve(model);
+        cfg = arrayOptions.config(given);
+        if (calibrate != null && cfg.format() instanceof F32) {
+            throw new IllegalArgumentException("--calibrate quantizes a float model for an int8 or fixed-point run:"
+                    + " give --format int8 or fixed<W,I,Q,O>");
+        }
+        quantized = given;
         backends = Devices.select(device, cfg, kernelBinary);
         return this;
     }
 
+    /**
+     * Checks a float32 input batch against the network; a float model run in int8 or fixed point
+     * is quantized here, calibrated on {@code --calibrate} or else on this batch ({@code source}
+     * says what it is). Returns the lines saying how the network was quantized (none for float32).
+     */
+    List<String> prepare(Tensor x, String source) throws IOException {
+        ReferenceEngine.checkInput(net, x);
+        List<String> lines = new ArrayList<>();
+        if (quantized != null) {
+            lines.add("quantized model " + model + " (" + quantized.format() + ")");
+            return lines;
+        }
+        if (cfg.format() instanceof F32) {
+            return lines;
+        }
+        Tensor batch = x;
+        if (calibrate != null) {
+            batch = Samples.npy(calibrate).images();
+            try {
+                ReferenceEngine.checkInput(net, batch);
+            } catch (ModelException e) {
+                throw new ModelException("--calibrate " + calibrate + ": " + e.getMessage(), e);
+            }
+            source = "--calibrate " + calibrate;
+        }
+        Quantizer.Result r = Quantizer.quantize(net, cfg.format(), Calibration.minMax(net, batch));
+        quantized = r.network();
+        lines.add(String.format(Locale.ROOT, "quantized %s to %s, calibrated (min/max) on %s (%d samples)",
+                net.name(), quantized.format(), source, batch.dim(0)));
+        r.warnings().forEach(w -> lines.add("warning: " + w));
+        return lines;
+    }
+
     /** The plan for a batch, written as DOT when asked. */
     Plan plan(int batch) throws IOException {
-        Plan p = new Partitioner(List.copyOf(backends)).plan(net, batch, cfg.elementBytes(), Placement.parse(place));
+        Partitioner partitioner = new Partitioner(List.copyOf(backends));
+        Placement pins = Placement.parse(place);
+        Plan p = quantized != null ? partitioner.plan(quantized, batch, pins)
+                : partitioner.plan(net, batch, requireFloat().elementBytes(), pins);
         if (dot != null) {
             AtomicFiles.writeString(dot, p.dot());
         }
         return p;
     }
 
-    Runtime runtime() {
-        return new Runtime(backends);
+    /** Runs the plan on a float32 batch: values in the network's encodings (float32, int8, raw fixed point). */
+    Runtime.Execution execute(Plan plan, Tensor x, boolean keepAll) {
+        Runtime runtime = new Runtime(backends);
+        return quantized != null ? runtime.execute(plan, quantized, x, keepAll) : runtime.execute(plan, x, keepAll);
+    }
+
+    /** The simulator's run of a float32 batch, every value in the same encodings as {@link #execute}. */
+    Simulator.Run simulate(Tensor x) {
+        return quantized != null ? new QuantizedSimulator(cfg, new FastEngine()).run(quantized, x)
+                : new Simulator(requireFloat(), new FastEngine()).run(net, x);
+    }
+
+    /**
+     * The simulator's figures for a float32 batch: for float32 a timing run (no values), for int8
+     * and fixed point the simulation of the quantized network.
+     */
+    Report simulatedTiming(Tensor x) {
+        return quantized != null ? simulate(x).report()
+                : new Simulator(requireFloat(), new FastEngine()).timing(net, x.dim(0));
+    }
+
+    /** The network's output as float32: a quantized run's dequantized. */
+    Tensor output(Runtime.Execution r) {
+        return quantized != null ? quantized.activation(net.nodes().getLast().name()).decode(r.output()) : r.output();
+    }
+
+    /** The array of a float32 run; a quantized one must have been {@link #prepare}d. */
+    private ArrayConfig requireFloat() {
+        if (!(cfg.format() instanceof F32)) {
+            throw new IllegalStateException("a " + cfg.format() + " run of a float model needs it quantized first");
+        }
+        return cfg;
     }
 
     Backend backend(String id) {

@@ -6,11 +6,8 @@ import io.systole.model.Network;
 import io.systole.partition.Plan;
 import io.systole.profile.LayerProfile;
 import io.systole.profile.Profile;
-import io.systole.runtime.Runtime;
-import io.systole.sim.FastEngine;
 import io.systole.sim.LayerStats;
 import io.systole.sim.Report;
-import io.systole.sim.Simulator;
 import io.systole.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +24,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code systole profile}: measured time per layer beside the simulated array's figures. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Run the network with warm-up and repetitions; write report.json, report.csv and report.html.")
+        description = {"Run the network with warm-up and repetitions; write report.json, report.csv and report.html.",
+            "int8 and fixed-point runs (a quantized model file, or --format) beside the simulation of the quantized"
+                + " network."})
 final class ProfileCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -54,7 +53,9 @@ final class ProfileCommand implements Callable<Integer> {
         }
         PrintWriter pw = spec.commandLine().getOut();
         try (Execution e = exec.open()) {
-            Profile p = profile(e, batch, warmup, repeat);
+            Tensor x = Execution.randomInput(e.net, batch, 42);
+            e.prepare(x, "the run's own input (seeded random)").forEach(pw::println);
+            Profile p = profile(e, x, warmup, repeat);
             pw.print(p.plan());
             pw.println();
             pw.print(p.table());
@@ -67,25 +68,28 @@ final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs and measures; the simulated columns come from the same array configuration. */
-    static Profile profile(Execution e, int batch, int warmup, int repeat) throws IOException {
+    /**
+     * Runs a {@link Execution#prepare}d batch and measures; the simulated columns come from the
+     * same array configuration (for an int8 or fixed-point run, the simulation of the quantized
+     * network).
+     */
+    static Profile profile(Execution e, Tensor x, int warmup, int repeat) throws IOException {
         Network net = e.net;
-        Tensor x = Execution.randomInput(net, batch, 42);
+        int batch = x.dim(0);
         Plan plan = e.plan(batch);
-        Runtime rt = e.runtime();
         for (int i = 0; i < warmup; i++) {
-            rt.execute(plan, x, false);
+            e.execute(plan, x, false);
         }
         Map<String, double[]> sums = new HashMap<>();
         for (int i = 0; i < repeat; i++) {
-            for (Backend.NodeTiming t : rt.execute(plan, x, false).timings()) {
+            for (Backend.NodeTiming t : e.execute(plan, x, false).timings()) {
                 double[] s = sums.computeIfAbsent(t.node(), k -> new double[3]);
                 s[0] += t.kernelSeconds() / repeat;
                 s[1] += t.transferSeconds() / repeat;
                 s[2] += t.hostSeconds() / repeat;
             }
         }
-        Report sim = new Simulator(e.cfg, new FastEngine()).timing(net, batch);
+        Report sim = e.simulatedTiming(x);
         List<LayerProfile> layers = new ArrayList<>();
         for (Network.Node n : net.nodes()) {
             Plan.Step step = plan.step(n.name());

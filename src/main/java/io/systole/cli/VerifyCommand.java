@@ -2,8 +2,6 @@ package io.systole.cli;
 
 import io.systole.partition.Plan;
 import io.systole.runtime.Runtime;
-import io.systole.sim.FastEngine;
-import io.systole.sim.Simulator;
 import io.systole.tensor.Npy;
 import io.systole.tensor.Tensor;
 import io.systole.verify.Verifier;
@@ -19,8 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code systole verify}: every layer of a run against the simulator, bit for bit. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Run the network on the chosen placement and on the simulator; compare every layer exactly."
-                + " Exit code 1 names the first differing layer, batch index, channel, row and column.")
+        description = {"Run the network on the chosen placement and on the simulator; compare every layer exactly."
+                + " Exit code 1 names the first differing layer, batch index, channel, row and column.",
+            "int8 and fixed-point runs (a quantized model file, or --format) compare every layer's integers with the"
+                + " simulation of the quantized network."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,10 +43,10 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Execution e = exec.open()) {
             Tensor x = input != null ? Npy.read(input) : Execution.randomInput(e.net, random, seed);
-            io.systole.ref.ReferenceEngine.checkInput(e.net, x);
+            e.prepare(x, "the run's own input " + (input != null ? input : "(seeded random)")).forEach(out::println);
             Plan plan = e.plan(x.dim(0));
-            Runtime.Execution run = e.runtime().execute(plan, x, true);
-            Map<String, Tensor> golden = new Simulator(e.cfg, new FastEngine()).run(e.net, x).values();
+            Runtime.Execution run = e.execute(plan, x, true);
+            Map<String, Tensor> golden = e.simulate(x).values();
             Verifier.Result res = Verifier.compare(e.net, golden, run.values());
             for (Verifier.NodeResult n : res.nodes()) {
                 out.printf("  %-10s %-9s %s%n", n.node(), plan.step(n.node()).device(),
