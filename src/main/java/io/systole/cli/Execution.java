@@ -108,22 +108,24 @@ final class Execution implements AutoCloseable {
         if (cfg.format() instanceof F32) {
             return lines;
         }
-        Tensor batch = x;
-        if (calibrate != null) {
-            batch = Samples.npy(calibrate).images();
-            try {
-                ReferenceEngine.checkInput(net, batch);
-            } catch (ModelException e) {
-                throw new ModelException("--calibrate " + calibrate + ": " + e.getMessage(), e);
-            }
-            source = "--calibrate " + calibrate;
-        }
+        Tensor batch = calibrate != null ? calibrationBatch() : x;
         Quantizer.Result r = Quantizer.quantize(net, cfg.format(), Calibration.minMax(net, batch));
         quantized = r.network();
         lines.add(String.format(Locale.ROOT, "quantized %s to %s, calibrated (min/max) on %s (%d samples)",
-                net.name(), quantized.format(), source, batch.dim(0)));
+                net.name(), quantized.format(), calibrate != null ? "--calibrate " + calibrate : source, batch.dim(0)));
         r.warnings().forEach(w -> lines.add("warning: " + w));
         return lines;
+    }
+
+    /** The --calibrate batch, checked against the network's input shape. */
+    private Tensor calibrationBatch() throws IOException {
+        Tensor batch = Samples.npy(calibrate).images();
+        try {
+            ReferenceEngine.checkInput(net, batch);
+        } catch (ModelException e) {
+            throw new ModelException("--calibrate " + calibrate + ": " + e.getMessage(), e);
+        }
+        return batch;
     }
 
     /** The plan for a batch, written as DOT when asked. */

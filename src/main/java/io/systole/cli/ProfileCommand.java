@@ -54,7 +54,7 @@ final class ProfileCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         try (Execution e = exec.open()) {
             Tensor x = Execution.randomInput(e.net, batch, 42);
-            e.prepare(x, "the run's own input (seeded random)").forEach(pw::println);
+            e.prepare(x, "the run's own seeded random input").forEach(pw::println);
             Profile p = profile(e, x, warmup, repeat);
             pw.print(p.plan());
             pw.println();

@@ -43,7 +43,8 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Execution e = exec.open()) {
             Tensor x = input != null ? Npy.read(input) : Execution.randomInput(e.net, random, seed);
-            e.prepare(x, "the run's own input " + (input != null ? input : "(seeded random)")).forEach(out::println);
+            String source = input != null ? "the run's own input " + input : "the run's own seeded random input";
+            e.prepare(x, source).forEach(out::println);
             Plan plan = e.plan(x.dim(0));
             Runtime.Execution run = e.execute(plan, x, true);
             Map<String, Tensor> golden = e.simulate(x).values();

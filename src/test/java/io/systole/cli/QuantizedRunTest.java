@@ -134,7 +134,7 @@ class QuantizedRunTest {
         }
         Result r = CliTest.run("verify", TrainedLeNet.NAME, "--format", FIXED, "--device", "sim", "--random", "2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("calibrated (min/max) on the run's own input (seeded random) (2 samples)"),
+        assertTrue(r.out().contains("calibrated (min/max) on the run's own seeded random input (2 samples)"),
                 r.out());
         assertTrue(r.out().contains("verification: PASS") && r.out().contains(FIXED + ") bit for bit"), r.out());
     }
