@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
 import io.systole.backend.Devices;
 import io.systole.backend.TornadoDevices;
@@ -34,13 +33,5 @@ class DevicesTest {
         ModelException e = assertThrows(ModelException.class,
                 () -> Devices.select("tornado:99", ArrayConfig.DEFAULT, null));
         assertTrue(e.getMessage().startsWith("no TornadoVM device 'tornado:99'; found: tornado:0"), e.getMessage());
-    }
-
-    @Test
-    void int8ArraysAreRefusedPlainly() {
-        var cfg = ArrayConfig.DEFAULT.withFormat(NumberFormat.parse("int8"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TornadoBackend.open("tornado:0", cfg));
-        assertTrue(e.getMessage().startsWith("the TornadoVM kernels are float32"), e.getMessage());
     }
 }
