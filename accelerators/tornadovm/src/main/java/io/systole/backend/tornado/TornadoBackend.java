@@ -4,6 +4,7 @@ import io.systole.arith.F32;
 import io.systole.backend.Backend;
 import io.systole.backend.MeasuredAccelerator;
 import io.systole.backend.Stage;
+import io.systole.backend.TornadoDevices;
 import io.systole.model.Conv2d;
 import io.systole.model.Dense;
 import io.systole.model.Flatten;
@@ -57,10 +58,20 @@ public final class TornadoBackend implements MeasuredAccelerator {
         this.cost = new MeasuredCost(m[0], m[2], m[1]);
     }
 
-    /** {@link TornadoVm#listing()}, or one line saying why there is no device. */
-    public static List<String> listing() {
+    /** The devices of {@link TornadoVm#discover()}, or why there are none. */
+    public static TornadoDevices.Listing devices() {
         TornadoVm vm = TornadoVm.discover();
-        return vm.isAvailable() ? vm.listing() : List.of("TornadoVM: " + vm.reason());
+        if (!vm.isAvailable()) {
+            return new TornadoDevices.Listing(List.of(), vm.reason());
+        }
+        List<TornadoDevices.Device> out = new ArrayList<>();
+        for (int i = 0; i < vm.devices().size(); i++) {
+            TornadoDevice d = vm.devices().get(i);
+            out.add(new TornadoDevices.Device(TornadoVm.id(i), d.getDeviceType().name(),
+                    d.getPhysicalDevice().getDeviceName(), d.getPlatformName(), d.getDeviceName(),
+                    d.getMaxGlobalMemory(), d.getDeviceLocalMemorySize()));
+        }
+        return new TornadoDevices.Listing(out, "");
     }
 
     /**
