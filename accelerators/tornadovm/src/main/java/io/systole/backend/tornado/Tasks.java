@@ -65,11 +65,7 @@ final class Tasks {
         String pack = task + "p";
         switch (c.operands()) {
             case Operands.F32Layer op -> {
-                FloatArray bias = new FloatArray(g.outC());
-                bias.init(0.0f);
-                if (op.bias() != null) {
-                    bias = FloatArray.fromArray(op.bias());
-                }
+                FloatArray bias = FloatArray.fromArray(op.bias() == null ? new float[g.outC()] : op.bias());
                 if (ws) {
                     FloatArray a = new FloatArray(packed);
                     FloatArray w = new FloatArray(panels.length);
@@ -115,11 +111,7 @@ final class Tasks {
             }
             case Operands.FixedLayer op -> {
                 IntArray fmt = Formats.fixed(cfg.accumulatorFormat(), (FixedFormat) cfg.format(), op.relu());
-                LongArray bias = new LongArray(g.outC());
-                bias.init(0);
-                if (op.bias() != null) {
-                    bias = LongArray.fromArray(op.bias());
-                }
+                LongArray bias = LongArray.fromArray(op.bias() == null ? new long[g.outC()] : op.bias());
                 once(fmt, bias);
                 if (ws) {
                     IntArray a = new IntArray(packed);
