@@ -100,9 +100,9 @@ public final class ConvKernels {
                 slice[e] = w.get(wBase + s0 * NR + e);
             }
             ctx.localBarrier();
-            // k0 .. end: the part of the current fold inside this slice
             if (t < mt) {
                 for (int k0 = s0; k0 < s1;) {
+                    // k0 .. end: the part of the current fold inside this slice
                     int end = Math.min(s1, foldEnd);
                     // running offsets: their adds let the compiler see the slice's NR weights side by side
                     int sk = (k0 - s0) * NR;

@@ -56,11 +56,16 @@ final class Tasks {
             throw new IllegalArgumentException("step '" + c.name() + "': " + c.operands().getClass().getSimpleName()
                     + " operands do not suit a " + cfg.format() + " array");
         }
+        long elements = (long) g.groups() * Geometry.tiles(g) * g.k() * ConvKernels.MR;
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("step '" + c.name() + "': its packed inputs are " + elements
+                    + " elements, more than a TornadoVM array holds (2^31 - 1); run it with a smaller batch");
+        }
         IntArray geo = Geometry.conv(g, cfg, c.relu());
         IntArray idx = Geometry.im2col(g);
         tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, geo, idx);
         boolean ws = kernel == TaskChain.Kernel.SHARED_WEIGHT;
-        int packed = g.groups() * idx.getSize();
+        int packed = (int) elements;
         int[] panels = ws ? Geometry.panelSources(g) : null;
         String pack = task + "p";
         switch (c.operands()) {

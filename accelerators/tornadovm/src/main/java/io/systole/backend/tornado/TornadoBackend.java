@@ -42,7 +42,7 @@ public final class TornadoBackend implements MeasuredAccelerator {
     private final int index;
     private final TornadoDevice device;
     private final ArrayConfig cfg;
-    private final Map<String, TaskChain> chains = new HashMap<>();
+    private final Map<Chain, TaskChain> chains = new HashMap<>();
     private final MeasuredCost cost;
 
     /**
@@ -117,7 +117,7 @@ public final class TornadoBackend implements MeasuredAccelerator {
     @Override
     public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
         int batch = input.dim(0);
-        return run(stage, input, wanted, f32(cfg), Steps.of(stage.network(), batch));
+        return run(null, stage, input, wanted, f32(cfg), Steps.of(stage.network(), batch));
     }
 
     /**
@@ -130,16 +130,23 @@ public final class TornadoBackend implements MeasuredAccelerator {
      */
     public StageResult run(QuantizedNetwork q, Stage stage, Tensor input, Set<String> wanted) {
         Steps.Quantized s = Steps.of(q, stage.network(), cfg, input.dim(0));
-        return run(stage, input, wanted, s.config(), s.steps());
+        return run(q, stage, input, wanted, s.config(), s.steps());
     }
 
-    /** The chain of {@code steps} on {@code array}, cached per stage, batch and format, run on input. */
-    private StageResult run(Stage stage, Tensor input, Set<String> wanted, ArrayConfig array,
+    /**
+     * What a chain is built for: a stage (by name) of a float network or of quantized network
+     * {@code q} (by identity), a batch, a format, all outputs or the last.
+     */
+    private record Chain(QuantizedNetwork q, String stage, int batch, String format, boolean every) {
+    }
+
+    /** The chain of {@code steps} on {@code array}, built once per {@link Chain}, run on input. */
+    private StageResult run(QuantizedNetwork q, Stage stage, Tensor input, Set<String> wanted, ArrayConfig array,
             List<TaskChain.Step> steps) {
         int batch = input.dim(0);
         boolean every = stage.nodes().stream().anyMatch(n -> wanted.contains(n.name())
                 && n != stage.nodes().getLast());
-        String key = stage.network().name() + "@" + batch + "/" + array.format() + (every ? "/all" : "");
+        Chain key = new Chain(q, stage.network().name(), batch, array.format().name(), every);
         TaskChain chain = chains.computeIfAbsent(key, k -> TaskChain.create(steps, input.size(), array,
                 TaskChain.Kernel.SHARED_WEIGHT, device, every));
         TaskChain.Times t = chain.runTimed(input);

@@ -236,4 +236,16 @@ class ConvDifferentialTest {
                 TaskChain.Kernel.SHARED_WEIGHT, null, false));
         assertTrue(e.getMessage().equals("step 'c': F32Layer operands do not suit a int8 array"), e.getMessage());
     }
+
+    @Test
+    void packedInputsBeyondOneArrayAreRefusedByName() {
+        // 201 x 201 positions (a 1x1 image padded by 100) x 60000 reductions
+        ImplicitGemm g = new ImplicitGemm("huge", 1, 60000, 1, 1, 1, 1, new Window(1, 1, 1, 1, 100, 100, 1, 1));
+        var op = new Operands.F32Layer(new float[g.k()], null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskChain.create(
+                List.of(new TaskChain.Conv("huge", g, op, false)), (int) g.inputElements(), ArrayConfig.DEFAULT,
+                TaskChain.Kernel.SHARED_WEIGHT, null, false));
+        assertTrue(e.getMessage().startsWith("step 'huge': its packed inputs are 2424480000 elements"),
+                e.getMessage());
+    }
 }

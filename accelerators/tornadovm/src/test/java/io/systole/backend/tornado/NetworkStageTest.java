@@ -1,6 +1,7 @@
 package io.systole.backend.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,6 +147,27 @@ class NetworkStageTest {
                 TornadoDifferential.assertSame(name + " " + q.format() + " " + cfg + " " + e.getKey(),
                         sim.values().get(e.getKey()), e.getValue());
             }
+        }
+    }
+
+    /** Two quantizations of one network through one backend: each stage runs with its own operands. */
+    @Test
+    void eachQuantizedNetworkHasItsOwnChain() {
+        Network net = Zoo.get("lenet5");
+        Tensor x = input(net, 2, 1);
+        ArrayConfig cfg = ArrayConfig.DEFAULT.withFormat(Int8Format.DEFAULT);
+        Stage stage = stage(net);
+        String last = stage.nodes().getLast().name();
+        try (TornadoBackend b = new TornadoBackend(TornadoVm.discover(), 0, cfg)) {
+            Tensor[] wants = new Tensor[2];
+            for (int seed = 0; seed < 2; seed++) {
+                QuantizedNetwork q = Quantizer.int8(net, Int8Format.DEFAULT,
+                        Calibration.minMax(net, input(net, 1, 10 + seed))).network();
+                wants[seed] = new QuantizedSimulator(cfg, new FastEngine()).run(q, x).values().get(last);
+                TornadoDifferential.assertSame("lenet5 calibrated on batch " + seed, wants[seed],
+                        b.run(q, stage, q.quantizeInput(x), Set.of(last)).outputs().get(last));
+            }
+            assertNotEquals(wants[0], wants[1], "the two calibrations give different outputs");
         }
     }
 
