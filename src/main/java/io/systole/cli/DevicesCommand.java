@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code systole devices}: every OpenCL device, or why there is none; then TornadoVM's, or why there are none. */
+/**
+ * {@code systole devices}: every OpenCL device, or why there is none; then TornadoVM's, or why
+ * there are none.
+ */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "List OpenCL and TornadoVM devices with their type, size and the formats systole runs there.")
 final class DevicesCommand implements Callable<Integer> {

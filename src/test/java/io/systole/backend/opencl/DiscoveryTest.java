@@ -68,7 +68,8 @@ class DiscoveryTest {
     assertEquals(
         "OpenCL: " + OpenCl.NO_PLATFORM + System.lineSeparator(), DeviceListing.text(missing));
     TornadoDevices.Device gpu =
-        new TornadoDevices.Device("tornado:0", "GPU", "a gpu", "a platform", "opencl-0-0", 1L << 33, 1 << 16);
+        new TornadoDevices.Device(
+            "tornado:0", "GPU", "a gpu", "a platform", "opencl-0-0", 1L << 33, 1 << 16);
     JsonNode json =
         new ObjectMapper()
             .readTree(DeviceListing.json(missing, new TornadoDevices.Listing(List.of(gpu), "")));
