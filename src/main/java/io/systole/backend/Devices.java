@@ -14,8 +14,9 @@ import java.util.List;
  * The device registry: {@code jvm} (always), {@code sim} (the simulated array, always) and every
  * OpenCL device found at run time ({@code opencl:0}, ...), and TornadoVM's devices
  * ({@code tornado:0}, ..., see {@link TornadoDevices}). A device spec selects the devices a run may
- * use: {@code auto} (the host and every OpenCL device), {@code jvm}, {@code sim},
- * {@code opencl:N} or {@code tornado:N} (the host plus that device).
+ * use: {@code auto} (the host, every OpenCL device and every TornadoVM device, when the backend is
+ * built and its runtime loaded), {@code jvm}, {@code sim}, {@code opencl:N} or {@code tornado:N}
+ * (the host plus that device).
  */
 public final class Devices {
     private Devices() {
@@ -50,6 +51,7 @@ public final class Devices {
                 if (a.isAvailable()) {
                     a.devices().forEach(d -> out.add(new OpenClBackend(d, cfg, kernelBinary)));
                 }
+                out.addAll(TornadoDevices.all(cfg));
             }
             default -> {
                 if (spec.startsWith("tornado:")) {

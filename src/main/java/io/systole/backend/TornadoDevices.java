@@ -3,6 +3,7 @@ package io.systole.backend;
 import io.systole.model.ModelException;
 import io.systole.sim.ArrayConfig;
 import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,21 +19,64 @@ public final class TornadoDevices {
     /** Why there is none when the backend is built but TornadoVM's classes are missing. */
     static final String NOT_LOADED = "TornadoVM is not on the module path (run with the JVM arguments of"
             + " TornadoVM's tornado-argfile)";
+    /** The number formats systole runs on every TornadoVM device: its kernels exist in each. */
+    public static final List<String> FORMATS = List.of("f32", "int8", "fixed");
 
     private TornadoDevices() {
     }
 
-    /** One line per TornadoVM device (id, name, platform), or one line saying why there is none. */
-    public static List<String> listing() {
-        Class<?> c;
-        try {
-            c = backendClass();
-        } catch (ModelException e) {
-            return List.of("TornadoVM: " + e.getMessage());
+    /**
+     * One TornadoVM device.
+     *
+     * @param id                {@code tornado:N}
+     * @param type              TornadoVM's device type: CPU, GPU, FPGA, ...
+     * @param name              the device's own name
+     * @param platform          the platform (driver) offering it
+     * @param runtimeName       TornadoVM's name for it, e.g. {@code opencl-0-0} (backend, platform, device)
+     * @param globalMemoryBytes global memory, bytes
+     * @param localMemoryBytes  local memory per work-group, bytes
+     */
+    public record Device(String id, String type, String name, String platform, String runtimeName,
+            long globalMemoryBytes, long localMemoryBytes) {
+    }
+
+    /**
+     * The TornadoVM devices of this process.
+     *
+     * @param devices the devices, in TornadoVM's order; empty when there are none
+     * @param reason  why there are none; empty when there are
+     */
+    public record Listing(List<Device> devices, String reason) {
+        public Listing {
+            devices = List.copyOf(devices);
         }
-        @SuppressWarnings("unchecked")
-        List<String> lines = (List<String>) call(c, "listing", new Class<?>[0]);
-        return lines;
+
+        /** Whether at least one TornadoVM device can be used. */
+        public boolean isAvailable() {
+            return reason.isEmpty();
+        }
+    }
+
+    /** The devices TornadoVM offers here, or why it offers none; never throws. */
+    public static Listing discover() {
+        try {
+            return (Listing) call(backendClass(), "devices", new Class<?>[0]);
+        } catch (ModelException e) {
+            return new Listing(List.of(), e.getMessage());
+        }
+    }
+
+    /**
+     * One line per TornadoVM device (id, type, name, platform, TornadoVM's name, formats), or one
+     * line saying why there is none.
+     */
+    public static List<String> listing() {
+        Listing l = discover();
+        if (!l.isAvailable()) {
+            return List.of("TornadoVM: " + l.reason());
+        }
+        return l.devices().stream().map(d -> d.id() + "  " + d.type() + "  " + d.name() + "  " + d.platform()
+                + "  (TornadoVM " + d.runtimeName() + ")  " + String.join(" ", FORMATS)).toList();
     }
 
     /**
@@ -48,6 +92,13 @@ public final class TornadoDevices {
             throw new ModelException("device '" + spec + "' is not available: " + e.getMessage());
         }
         return (Backend) call(c, "open", new Class<?>[] {String.class, ArrayConfig.class}, spec, cfg);
+    }
+
+    /** A backend for every TornadoVM device; none, silently, when TornadoVM is absent. */
+    public static List<Backend> all(ArrayConfig cfg) {
+        List<Backend> out = new ArrayList<>();
+        discover().devices().forEach(d -> out.add(open(d.id(), cfg)));
+        return out;
     }
 
     /** The backend class, or a {@link ModelException} whose message is why it cannot be used. */

@@ -9,9 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code systole devices}: every OpenCL device, or why there is none; then TornadoVM's in the table. */
+/**
+ * {@code systole devices}: every OpenCL device, or why there is none; then TornadoVM's, or why
+ * there are none.
+ */
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = "List OpenCL platforms and devices with their type, size and the formats systole runs there.")
+        description = "List OpenCL and TornadoVM devices with their type, size and the formats systole runs there.")
 final class DevicesCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -22,8 +25,10 @@ final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Availability a = OpenCl.discover();
-        spec.commandLine().getOut().print(json ? DeviceListing.json(a) : DeviceListing.text(a));
-        if (!json) {
+        if (json) {
+            spec.commandLine().getOut().print(DeviceListing.json(a, TornadoDevices.discover()));
+        } else {
+            spec.commandLine().getOut().print(DeviceListing.text(a));
             TornadoDevices.listing().forEach(spec.commandLine().getOut()::println);
         }
         spec.commandLine().getOut().flush();

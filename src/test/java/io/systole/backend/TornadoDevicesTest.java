@@ -26,6 +26,8 @@ class TornadoDevicesTest {
     void aBuildWithoutTheProfileSaysSo() {
         Assumptions.assumeFalse(built(), "built with the tornadovm profile");
         assertEquals(List.of("TornadoVM: " + TornadoDevices.NOT_BUILT), TornadoDevices.listing());
+        assertEquals(new TornadoDevices.Listing(List.of(), TornadoDevices.NOT_BUILT), TornadoDevices.discover());
+        assertEquals(List.of(), TornadoDevices.all(ArrayConfig.DEFAULT), "auto adds no TornadoVM device, silently");
         ModelException e = assertThrows(ModelException.class,
                 () -> Devices.select("tornado:0", ArrayConfig.DEFAULT, null));
         assertTrue(e.getMessage().equals("device 'tornado:0' is not available: " + TornadoDevices.NOT_BUILT),

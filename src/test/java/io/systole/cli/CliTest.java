@@ -115,6 +115,7 @@ class CliTest {
         assertTrue(r.out().contains(d.id()) && r.out().contains(d.name()), r.out());
         JsonNode j = new ObjectMapper().readTree(run("devices", "--json").out());
         assertEquals(d.id(), j.get("devices").get(d.index()).get("id").asText());
+        assertTrue(j.get("tornado").has("available") && j.get("tornado").has("devices"), j.toString());
     }
 
     @Test

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.systole.backend.TornadoDevices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The OpenCL devices of this machine as a text table and as JSON ({@code systole devices}). */
+/**
+ * The OpenCL devices of this machine as a text table and as JSON ({@code systole devices}); the
+ * JSON also holds TornadoVM's devices.
+ */
 public final class DeviceListing {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -67,10 +71,11 @@ public final class DeviceListing {
   }
 
   /**
-   * {@code {"available": true, "reason": "", "devices": [{"id": "opencl:0", ...}]}}; memory in
-   * bytes.
+   * {@code {"available": true, "reason": "", "devices": [{"id": "opencl:0", ...}], "tornado":
+   * {"available": true, "reason": "", "devices": [{"id": "tornado:0", ...}]}}}; memory in bytes,
+   * every device with the formats systole runs there.
    */
-  public static String json(Availability availability) {
+  public static String json(Availability availability, TornadoDevices.Listing tornado) {
     ObjectNode root = JSON.createObjectNode();
     root.put("available", availability.isAvailable());
     root.put("reason", availability.reason());
@@ -99,6 +104,22 @@ public final class DeviceListing {
       n.set("nativeVectorWidths", JSON.valueToTree(d.nativeVectorWidths()));
       ArrayNode formats = n.putArray("formats");
       FORMATS.forEach(formats::add);
+    }
+    ObjectNode t = root.putObject("tornado");
+    t.put("available", tornado.isAvailable());
+    t.put("reason", tornado.reason());
+    ArrayNode tornadoDevices = t.putArray("devices");
+    for (TornadoDevices.Device d : tornado.devices()) {
+      ObjectNode n = tornadoDevices.addObject();
+      n.put("id", d.id());
+      n.put("type", d.type());
+      n.put("name", d.name());
+      n.put("platform", d.platform());
+      n.put("runtimeName", d.runtimeName());
+      n.put("globalMemoryBytes", d.globalMemoryBytes());
+      n.put("localMemoryBytes", d.localMemoryBytes());
+      ArrayNode formats = n.putArray("formats");
+      TornadoDevices.FORMATS.forEach(formats::add);
     }
     try {
       return JSON.writeValueAsString(root) + System.lineSeparator();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.systole.backend.TornadoDevices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,8 @@ class DiscoveryTest {
     assertTrue(text.contains(device.name()), text);
     assertTrue(text.contains("opencl:0") && text.contains("f32 int8 fixed"), text);
 
-    JsonNode json = new ObjectMapper().readTree(DeviceListing.json(availability));
+    JsonNode json =
+        new ObjectMapper().readTree(DeviceListing.json(availability, TornadoDevices.discover()));
     assertTrue(json.get("available").asBoolean());
     JsonNode first = json.get("devices").get(0);
     assertEquals("opencl:0", first.get("id").asText());
@@ -65,10 +67,23 @@ class DiscoveryTest {
     assertFalse(missing.isAvailable());
     assertEquals(
         "OpenCL: " + OpenCl.NO_PLATFORM + System.lineSeparator(), DeviceListing.text(missing));
-    JsonNode json = new ObjectMapper().readTree(DeviceListing.json(missing));
+    TornadoDevices.Device gpu =
+        new TornadoDevices.Device(
+            "tornado:0", "GPU", "a gpu", "a platform", "opencl-0-0", 1L << 33, 1 << 16);
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(DeviceListing.json(missing, new TornadoDevices.Listing(List.of(gpu), "")));
     assertFalse(json.get("available").asBoolean());
     assertEquals(OpenCl.NO_PLATFORM, json.get("reason").asText());
     assertEquals(0, json.get("devices").size());
+    JsonNode tornado = json.get("tornado");
+    assertTrue(tornado.get("available").asBoolean());
+    JsonNode t = tornado.get("devices").get(0);
+    assertEquals("tornado:0 GPU a gpu a platform opencl-0-0 8589934592 65536",
+        String.join(" ", t.get("id").asText(), t.get("type").asText(), t.get("name").asText(),
+            t.get("platform").asText(), t.get("runtimeName").asText(),
+            t.get("globalMemoryBytes").asText(), t.get("localMemoryBytes").asText()));
+    assertEquals("[\"f32\",\"int8\",\"fixed\"]", t.get("formats").toString());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> missing.device("opencl:0"));
     assertTrue(e.getMessage().contains("pocl-opencl-icd"), e.getMessage());

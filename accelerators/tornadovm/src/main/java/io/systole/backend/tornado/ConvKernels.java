@@ -1,23 +1,17 @@
 package io.systole.backend.tornado;
 
-import static io.systole.backend.tornado.Geometry.BATCH;
-import static io.systole.backend.tornado.Geometry.DH;
-import static io.systole.backend.tornado.Geometry.DW;
 import static io.systole.backend.tornado.Geometry.FOLD;
-import static io.systole.backend.tornado.Geometry.IN_C;
-import static io.systole.backend.tornado.Geometry.IN_H;
-import static io.systole.backend.tornado.Geometry.IN_W;
-import static io.systole.backend.tornado.Geometry.KH;
-import static io.systole.backend.tornado.Geometry.KW;
+import static io.systole.backend.tornado.Geometry.GROUPS;
+import static io.systole.backend.tornado.Geometry.GROUP_INPUT;
+import static io.systole.backend.tornado.Geometry.HW;
+import static io.systole.backend.tornado.Geometry.K;
+import static io.systole.backend.tornado.Geometry.M;
+import static io.systole.backend.tornado.Geometry.MT;
+import static io.systole.backend.tornado.Geometry.N;
+import static io.systole.backend.tornado.Geometry.NP;
 import static io.systole.backend.tornado.Geometry.OUTPUT_STATIONARY;
 import static io.systole.backend.tornado.Geometry.OUT_C;
-import static io.systole.backend.tornado.Geometry.OUT_H;
-import static io.systole.backend.tornado.Geometry.OUT_W;
-import static io.systole.backend.tornado.Geometry.PH;
-import static io.systole.backend.tornado.Geometry.PW;
 import static io.systole.backend.tornado.Geometry.RELU;
-import static io.systole.backend.tornado.Geometry.SH;
-import static io.systole.backend.tornado.Geometry.SW;
 
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
@@ -25,19 +19,21 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * float32 convolution kernels over flat NCHW arrays, as the implicit GEMM of
- * {@link io.systole.sim.ImplicitGemm} with groups 1:
+ * float32 convolution kernels over flat arrays, as the implicit GEMM of
+ * {@link io.systole.sim.ImplicitGemm}, once per group g:
  * <pre>
  *   M = batch * outH * outW positions    m = (b * outH + oy) * outW + ox
- *   K = inC * kH * kW reductions         k = (ci * kH + ky) * kW + kx
- *   N = outC channels                    o
+ *   K = inC/groups * kH * kW reductions  k = (ci * kH + ky) * kW + kx
+ *   N = outC / groups channels           o = g * N + n
  * </pre>
- * x (batch, inC, inH, inW), w (outC, inC, kH, kW), bias (outC), y (batch, outC, outH, outW); the
- * shape comes from {@link Geometry}. Order of every output (the simulator's): folds of
- * {@code FOLD} reduction indices, each fold's partial sum from {@code 0.0f} built by fused
- * multiply-adds in k order, fold sums added to the accumulator in fold order (an
- * output-stationary array has one fold whose sum is the accumulator), bias added last, then the
- * fused ReLU {@code v > 0 ? v : +0.0f}. Padding reads {@code 0.0f} and still takes its fma step.
+ * x (batch, inC, inH, inW), y (batch, outC, outH, outW); the shape comes from {@link Geometry}
+ * and where X[m][k] lives from its im2col table idx (MT, K, MR). Layouts of the weight-stationary
+ * kernel: a (groups, MT, K, MR) packed reductions, w (groups, NP, K, NR) weight panels (zeros past
+ * N). Order of every output (the simulator's): folds of {@code FOLD} reduction indices, each
+ * fold's partial sum from {@code 0.0f} built by fused multiply-adds in k order, fold sums added to
+ * the accumulator in fold order (an output-stationary array has one fold whose sum is the
+ * accumulator), bias added last, then the fused ReLU {@code v > 0 ? v : +0.0f}. Padding reads
+ * {@code 0.0f} and still takes its fma step.
  * <p>
  * The multiply-add {@code v * w + p} is written as one expression because TornadoVM's OpenCL
  * compiler turns exactly that shape into OpenCL's {@code fma} (its FMA phase,
@@ -49,171 +45,133 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 public final class ConvKernels {
     /** Reduction indices of the filter slice a work-group holds in local memory. */
     public static final int KT = 128;
-    /** Output channels per work-item of {@link #convWs} (its four accumulators). */
-    public static final int NR = 4;
+    /** Output positions per work-item of the weight-stationary kernels (a position tile). */
+    public static final int MR = 8;
+    /** Output channels per work-item of the weight-stationary kernels (a channel panel). */
+    public static final int NR = 8;
 
     private ConvKernels() {
     }
 
+    /** im2col into tile order: a[g][e] = x[idx[e] + g * GROUP_INPUT], {@code 0.0f} where idx is -1. */
+    public static void pack(IntArray geo, IntArray idx, FloatArray x, FloatArray a) {
+        int size = idx.getSize();
+        int step = geo.get(GROUP_INPUT);
+        for (@Parallel int g = 0; g < geo.get(GROUPS); g++) {
+            for (@Parallel int e = 0; e < size; e++) {
+                int at = idx.get(e);
+                a.set(g * size + e, at < 0 ? 0.0f : x.get(at + g * step));
+            }
+        }
+    }
+
     /**
-     * Weight-stationary, shared-weight: work-group (WG, 1) of global (M rounded up to WG,
-     * ceil(outC / NR)) holds a slice of KT reduction indices x NR channels of the filter bank in
-     * local memory while its WG positions stream past it; each slice is loaded once and used by
-     * every position of the group. A work-item owns one position and NR channels (zeros past
-     * outC), each with its own partial sum and accumulator. Work-items past M only help load the
-     * slices. Mirrors {@code conv_ws} of the OpenCL kernels with a register tile of one position.
+     * Weight-stationary, shared-weight: work-group (WG, 1, 1) of global (MT rounded up to WG, NP,
+     * groups) holds a slice of KT reduction indices x NR channels of the weight panels in local
+     * memory while its work-items stream their position tiles past it; each slice is loaded once
+     * and used by every position of the group. A work-item owns a tile of MR positions x NR
+     * channels, each output with its own partial sum and accumulator; work-items past MT only
+     * help load the slices. Mirrors {@code conv_ws} of the OpenCL kernels.
      */
-    public static void convWs(KernelContext ctx, IntArray geo, FloatArray x, FloatArray w, FloatArray bias,
+    public static void convWs(KernelContext ctx, IntArray geo, FloatArray a, FloatArray w, FloatArray bias,
             FloatArray y) {
         float[] slice = ctx.allocateFloatLocalArray(KT * NR);
-        int inC = geo.get(IN_C);
-        int inH = geo.get(IN_H);
-        int inW = geo.get(IN_W);
-        int outC = geo.get(OUT_C);
-        int outH = geo.get(OUT_H);
-        int outW = geo.get(OUT_W);
-        int kh = geo.get(KH);
-        int kw = geo.get(KW);
+        int kTotal = geo.get(K);
+        int mt = geo.get(MT);
         int fold = geo.get(FOLD);
         int os = geo.get(OUTPUT_STATIONARY);
-        int mTotal = geo.get(BATCH) * outH * outW;
-        int kTotal = inC * kh * kw;
-        int m = ctx.globalIdx;
-        int o0 = ctx.globalIdy * NR;
-        int lid = ctx.localIdx;
-        int lsize = ctx.localGroupSizeX;
-        int mm = m < mTotal ? m : mTotal - 1;
-        int ox = mm % outW;
-        int oy = mm / outW % outH;
-        int b = mm / (outW * outH);
-        int y0 = oy * geo.get(SH) - geo.get(PH);
-        int x0 = ox * geo.get(SW) - geo.get(PW);
-        int dh = geo.get(DH);
-        int dw = geo.get(DW);
-        float acc0 = 0.0f;
-        float acc1 = 0.0f;
-        float acc2 = 0.0f;
-        float acc3 = 0.0f;
-        float p0 = 0.0f;
-        float p1 = 0.0f;
-        float p2 = 0.0f;
-        float p3 = 0.0f;
+        int relu = geo.get(RELU);
+        int t = ctx.globalIdx;
+        int np = ctx.globalIdy;
+        int g = ctx.globalIdz;
+        int aBase = (g * mt + Math.min(t, mt - 1)) * kTotal * MR;
+        int wBase = (g * geo.get(NP) + np) * kTotal * NR;
+        float[] p = new float[MR * NR];
+        float[] acc = new float[MR * NR];
+        for (int e = 0; e < MR * NR; e++) {
+            p[e] = 0.0f;
+            acc[e] = 0.0f;
+        }
         int foldEnd = Math.min(kTotal, fold);
-        // (ci, ky, kx) of reduction index k, advanced with k instead of divided out of it
-        int ci = 0;
-        int ky = 0;
-        int kx = 0;
         for (int s0 = 0; s0 < kTotal; s0 += KT) {
             int s1 = Math.min(kTotal, s0 + KT);
             ctx.localBarrier();
-            for (int e = lid; e < (s1 - s0) * NR; e += lsize) {
-                int o = o0 + e % NR;
-                slice[e] = o < outC ? w.get(o * kTotal + s0 + e / NR) : 0.0f;
+            for (int e = ctx.localIdx; e < (s1 - s0) * NR; e += ctx.localGroupSizeX) {
+                slice[e] = w.get(wBase + s0 * NR + e);
             }
             ctx.localBarrier();
-            for (int k = s0; k < s1; k++) {
-                int iy = y0 + ky * dh;
-                int ix = x0 + kx * dw;
-                float v = 0.0f;
-                if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
-                    v = x.get(((b * inC + ci) * inH + iy) * inW + ix);
+            if (t < mt) {
+                for (int k0 = s0; k0 < s1;) {
+                    // k0 .. end: the part of the current fold inside this slice
+                    int end = Math.min(s1, foldEnd);
+                    // running offsets: their adds let the compiler see the slice's NR weights side by side
+                    int sk = (k0 - s0) * NR;
+                    int ak = aBase + k0 * MR;
+                    for (int k = k0; k < end; k++) {
+                        for (int i = 0; i < MR; i++) {
+                            float v = a.get(ak + i);
+                            for (int j = 0; j < NR; j++) {
+                                p[i * NR + j] = v * slice[sk + j] + p[i * NR + j];
+                            }
+                        }
+                        sk += NR;
+                        ak += MR;
+                    }
+                    if (end == foldEnd) {
+                        for (int e = 0; e < MR * NR; e++) {
+                            acc[e] = os == 1 ? p[e] : acc[e] + p[e];
+                            p[e] = 0.0f;
+                        }
+                        foldEnd = Math.min(kTotal, foldEnd + fold);
+                    }
+                    k0 = end;
                 }
-                int sk = (k - s0) * NR;
-                p0 = v * slice[sk] + p0;
-                p1 = v * slice[sk + 1] + p1;
-                p2 = v * slice[sk + 2] + p2;
-                p3 = v * slice[sk + 3] + p3;
-                if (k + 1 == foldEnd) {
-                    acc0 = os == 1 ? p0 : acc0 + p0;
-                    acc1 = os == 1 ? p1 : acc1 + p1;
-                    acc2 = os == 1 ? p2 : acc2 + p2;
-                    acc3 = os == 1 ? p3 : acc3 + p3;
-                    p0 = 0.0f;
-                    p1 = 0.0f;
-                    p2 = 0.0f;
-                    p3 = 0.0f;
-                    foldEnd = Math.min(kTotal, foldEnd + fold);
-                }
-                kx++;
-                if (kx == kw) {
-                    kx = 0;
-                    ky++;
-                    if (ky == kh) {
-                        ky = 0;
-                        ci++;
+            }
+        }
+        int hw = geo.get(HW);
+        int n = geo.get(N);
+        for (int i = 0; i < MR; i++) {
+            int m = t * MR + i;
+            if (m < geo.get(M)) {
+                for (int j = 0; j < NR; j++) {
+                    int o = g * n + np * NR + j;
+                    if (np * NR + j < n) {
+                        y.set(Geometry.output(m, o, hw, geo.get(OUT_C)), finish(acc[i * NR + j], bias.get(o), relu));
                     }
                 }
             }
         }
-        if (m < mTotal) {
-            int relu = geo.get(RELU);
-            int at = ((b * outC + o0) * outH + oy) * outW + ox;
-            int plane = outH * outW;
-            store(y, at, acc0, o0, outC, bias, relu);
-            store(y, at + plane, acc1, o0 + 1, outC, bias, relu);
-            store(y, at + 2 * plane, acc2, o0 + 2, outC, bias, relu);
-            store(y, at + 3 * plane, acc3, o0 + 3, outC, bias, relu);
-        }
-    }
-
-    /** Output channel {@code o}'s value at {@code at}, when o exists: bias last, then the fused ReLU. */
-    private static void store(FloatArray y, int at, float acc, int o, int outC, FloatArray bias, int relu) {
-        if (o < outC) {
-            float r = acc + bias.get(o);
-            if (relu == 1) {
-                r = r > 0.0f ? r : 0.0f;
-            }
-            y.set(at, r);
-        }
     }
 
     /**
-     * The slow twin of {@link #convWs}: the same order, weights read from global memory, one
-     * output per iteration of two parallel loops.
+     * The slow twin of {@link #convWs}: the same order, inputs through the im2col table and
+     * weights (outC, K) from global memory, one output per iteration of two parallel loops.
      */
-    public static void convReference(IntArray geo, FloatArray x, FloatArray w, FloatArray bias, FloatArray y) {
-        int outC = geo.get(OUT_C);
-        int outH = geo.get(OUT_H);
-        int outW = geo.get(OUT_W);
-        int mTotal = geo.get(BATCH) * outH * outW;
-        for (@Parallel int o = 0; o < outC; o++) {
-            for (@Parallel int m = 0; m < mTotal; m++) {
-                int inC = geo.get(IN_C);
-                int inH = geo.get(IN_H);
-                int inW = geo.get(IN_W);
-                int kh = geo.get(KH);
-                int kw = geo.get(KW);
+    public static void convReference(IntArray geo, IntArray idx, FloatArray x, FloatArray w, FloatArray bias,
+            FloatArray y) {
+        for (@Parallel int o = 0; o < geo.get(OUT_C); o++) {
+            for (@Parallel int m = 0; m < geo.get(M); m++) {
+                int kTotal = geo.get(K);
                 int fold = geo.get(FOLD);
-                int kTotal = inC * kh * kw;
-                int ox = m % outW;
-                int oy = m / outW % outH;
-                int b = m / (outW * outH);
-                int y0 = oy * geo.get(SH) - geo.get(PH);
-                int x0 = ox * geo.get(SW) - geo.get(PW);
+                int g = o / geo.get(N);
                 float acc = 0.0f;
                 for (int f0 = 0; f0 < kTotal; f0 += fold) {
-                    int f1 = Math.min(kTotal, f0 + fold);
                     float p = 0.0f;
-                    for (int k = f0; k < f1; k++) {
-                        int kx = k % kw;
-                        int ky = k / kw % kh;
-                        int ci = k / (kw * kh);
-                        int iy = y0 + ky * geo.get(DH);
-                        int ix = x0 + kx * geo.get(DW);
-                        float v = 0.0f;
-                        if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
-                            v = x.get(((b * inC + ci) * inH + iy) * inW + ix);
-                        }
+                    for (int k = f0; k < Math.min(kTotal, f0 + fold); k++) {
+                        int at = idx.get((m / MR * kTotal + k) * MR + m % MR);
+                        float v = at < 0 ? 0.0f : x.get(at + g * geo.get(GROUP_INPUT));
                         p = v * w.get(o * kTotal + k) + p;
                     }
                     acc = geo.get(OUTPUT_STATIONARY) == 1 ? p : acc + p;
                 }
-                float r = acc + bias.get(o);
-                if (geo.get(RELU) == 1) {
-                    r = r > 0.0f ? r : 0.0f;
-                }
-                y.set(((b * outC + o) * outH + oy) * outW + ox, r);
+                y.set(Geometry.output(m, o, geo.get(HW), geo.get(OUT_C)), finish(acc, bias.get(o), geo.get(RELU)));
             }
         }
+    }
+
+    /** An output from its accumulator: bias last, then the fused ReLU when {@code relu} is 1. */
+    private static float finish(float acc, float bias, int relu) {
+        float r = acc + bias;
+        return relu == 1 ? (r > 0.0f ? r : 0.0f) : r;
     }
 }

@@ -2,44 +2,49 @@ package io.systole.backend.tornado;
 
 import io.systole.model.Window;
 import io.systole.sim.ArrayConfig;
+import io.systole.sim.ArrayLayer;
 import io.systole.sim.ImplicitGemm;
 import io.systole.sim.Operands;
+import io.systole.tensor.DType;
+import io.systole.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import uk.ac.manchester.tornado.api.GridScheduler;
-import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
-import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
- * Consecutive float32 steps (convolution with bias and fused ReLU, pooling) as one TornadoVM task
- * graph: the input goes in on every run, weights, biases and shape tables once
- * ({@code FIRST_EXECUTION}), intermediates stay on the device and only the last step's output
- * comes back. One chain serves one batch size and one set of layer shapes (TornadoVM
- * specialises the kernels to them). The OpenCL build drops TornadoVM's default
- * {@code -cl-mad-enable -cl-fast-relaxed-math}, so every add, fma and division is the IEEE one.
+ * Consecutive steps (convolution or dense layer with bias and fused ReLU, pooling) in the array's
+ * number format as one TornadoVM task graph: the input goes in on every run, weights, biases and
+ * tables once ({@code FIRST_EXECUTION}), intermediates stay on the device and only the last
+ * step's output comes back. Activations are float32, int8 or raw fixed-point int32 values as the
+ * format says ({@link ArrayLayer#activationType}). One chain serves one batch size and one set of
+ * layer shapes. The OpenCL build drops TornadoVM's default
+ * {@code -cl-mad-enable -cl-fast-relaxed-math}, so every float add, fma and division is the IEEE
+ * one.
  */
 public final class TaskChain implements AutoCloseable {
-    /** Work-items per work-group of the weight-stationary kernel: positions sharing one slice. */
-    public static final int GROUP = 64;
     /** The OpenCL build options: no contraction into mad, no relaxed math. */
     public static final String EXACT_FLAGS = "-w";
 
     /** Which convolution kernel a chain uses. */
     public enum Kernel {
-        /** {@link ConvKernels#convWs}: filter slices in local memory, shared by a work-group. */
+        /** The weight-stationary kernels: packed inputs, filter slices in local memory. */
         SHARED_WEIGHT,
-        /** {@link ConvKernels#convReference}: two parallel loops, weights from global memory. */
+        /** The {@code @Parallel} twins: one output per iteration, weights from global memory. */
         REFERENCE
     }
 
@@ -47,24 +52,44 @@ public final class TaskChain implements AutoCloseable {
     public sealed interface Step {
         String name();
 
-        /** Output elements for the chain's batch. */
-        int outputSize();
+        /** The output's shape for the chain's batch. */
+        int[] outputShape();
     }
 
-    /** A convolution of groups 1 over (batch, inC, inH, inW) with its bias and optional ReLU. */
-    public record Conv(String name, ImplicitGemm gemm, Operands.F32Layer operands, boolean relu) implements Step {
+    /**
+     * A convolution or dense layer (a 1x1 convolution of a 1x1 image) over (batch, inC, inH, inW)
+     * with its operands in the chain's format. {@code relu} is the fused ReLU: a float32 step's
+     * own, the operands' folded one otherwise.
+     */
+    public record Conv(String name, ImplicitGemm gemm, Operands operands, boolean relu) implements Step {
+        public Conv {
+            new ArrayLayer(gemm, operands);
+            boolean folded = switch (operands) {
+                case Operands.F32Layer f -> relu;
+                case Operands.Int8Layer q -> q.relu();
+                case Operands.FixedLayer q -> q.relu();
+            };
+            if (folded != relu) {
+                throw new IllegalArgumentException("step '" + name + "': ReLU " + relu + ", but its operands fold "
+                        + (folded ? "one" : "none"));
+            }
+        }
+
         @Override
-        public int outputSize() {
-            return gemm.m() * gemm.outC();
+        public int[] outputShape() {
+            return new int[] {gemm.batch(), gemm.outC(), gemm.outH(), gemm.outW()};
         }
     }
 
-    /** Max or average pooling of (batch, channels, h, w). */
+    /**
+     * Max or average pooling of (batch, channels, h, w); {@code zeroPoint} is an int8 input's
+     * (padding holds it), 0 otherwise.
+     */
     public record Pool(String name, int batch, int channels, int h, int w, Window window, boolean average,
-            boolean countIncludePad) implements Step {
+            boolean countIncludePad, int zeroPoint) implements Step {
         @Override
-        public int outputSize() {
-            return batch * channels * window.outH(name, h) * window.outW(name, w);
+        public int[] outputShape() {
+            return new int[] {batch, channels, window.outH(name, h), window.outW(name, w)};
         }
     }
 
@@ -72,98 +97,108 @@ public final class TaskChain implements AutoCloseable {
     public record Times(double kernelSeconds, double transferSeconds) {
     }
 
-    private final FloatArray input;
-    private final List<FloatArray> outputs;
+    private final DType type;
+    private final TornadoNativeArray input;
+    private final List<TornadoNativeArray> outputs;
+    private final List<int[]> shapes;
     private final TornadoExecutionPlan plan;
 
-    private TaskChain(FloatArray input, List<FloatArray> outputs, TornadoExecutionPlan plan) {
+    private TaskChain(DType type, TornadoNativeArray input, List<TornadoNativeArray> outputs, List<int[]> shapes,
+            TornadoExecutionPlan plan) {
+        this.type = type;
         this.input = input;
         this.outputs = outputs;
+        this.shapes = shapes;
         this.plan = plan;
     }
 
     /**
-     * Builds the chain's task graph for {@code inputSize} input elements on {@code device} (null
-     * for TornadoVM's default device); kernels compile on the first run. With {@code everyStep}
-     * every step's output comes back to the host after each run, else only the last one's.
+     * Builds the chain's task graph for {@code inputSize} input elements in the format of
+     * {@code cfg} on {@code device} (null for TornadoVM's default device); kernels compile on the
+     * first run. With {@code everyStep} every step's output comes back to the host after each run,
+     * else only the last one's.
+     *
+     * @throws IllegalArgumentException naming a step whose operands do not suit the format
      */
     public static TaskChain create(List<Step> steps, int inputSize, ArrayConfig cfg, Kernel kernel,
             TornadoDevice device, boolean everyStep) {
-        TaskGraph tg = new TaskGraph("systole");
+        TaskGraph tg = new TaskGraph(Tasks.GRAPH);
         GridScheduler grid = new GridScheduler();
-        FloatArray in = new FloatArray(inputSize);
+        Tasks tasks = new Tasks(tg, grid, cfg, kernel);
+        DType type = ArrayLayer.activationType(cfg.format());
+        TornadoNativeArray in = activations(type, inputSize);
         tg.transferToDevice(DataTransferMode.EVERY_EXECUTION, in);
-        FloatArray cur = in;
-        List<FloatArray> outs = new ArrayList<>();
-        KernelContext ctx = new KernelContext();
+        TornadoNativeArray cur = in;
+        List<TornadoNativeArray> outs = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
-            String task = "s" + i;
-            FloatArray out = new FloatArray(steps.get(i).outputSize());
-            switch (steps.get(i)) {
-                case Conv c -> {
-                    var geo = Geometry.conv(c.gemm(), cfg, c.relu());
-                    FloatArray w = FloatArray.fromArray(c.operands().weight());
-                    FloatArray bias = c.operands().bias() == null ? new FloatArray(c.gemm().outC())
-                            : FloatArray.fromArray(c.operands().bias());
-                    if (c.operands().bias() == null) {
-                        bias.init(0.0f);
-                    }
-                    tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, geo, w, bias);
-                    if (kernel == Kernel.SHARED_WEIGHT) {
-                        tg.task(task, ConvKernels::convWs, ctx, geo, cur, w, bias, out);
-                        int m = c.gemm().m();
-                        WorkerGrid2D wg = new WorkerGrid2D((m + GROUP - 1) / GROUP * GROUP,
-                                (c.gemm().outC() + ConvKernels.NR - 1) / ConvKernels.NR);
-                        wg.setLocalWork(GROUP, 1, 1);
-                        grid.addWorkerGrid("systole." + task, wg);
-                    } else {
-                        tg.task(task, ConvKernels::convReference, geo, cur, w, bias, out);
-                    }
-                }
-                case Pool p -> {
-                    var geo = Geometry.pool(p.batch(), p.channels(), p.h(), p.w(), p.window(), p.average(),
-                            p.countIncludePad());
-                    tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, geo);
-                    tg.task(task, PoolKernels::pool, geo, cur, out);
-                }
+            Step step = steps.get(i);
+            TornadoNativeArray out = activations(type, Math.toIntExact(Tensor.count(step.outputShape())));
+            switch (step) {
+                case Conv c -> tasks.conv("s" + i, c, cur, out);
+                case Pool p -> tasks.pool("s" + i, p, cur, out);
             }
             cur = out;
             outs.add(out);
         }
-        List<FloatArray> back = everyStep ? outs : List.of(cur);
+        List<TornadoNativeArray> back = everyStep ? outs : List.of(cur);
         back.forEach(a -> tg.transferToHost(DataTransferMode.EVERY_EXECUTION, a));
         TornadoExecutionPlan plan = new TornadoExecutionPlan(tg.snapshot());
-        if (kernel == Kernel.SHARED_WEIGHT && steps.stream().anyMatch(s -> s instanceof Conv)) {
-            plan.withGridScheduler(grid);
-        }
+        plan.withGridScheduler(grid);
         if (device != null) {
             plan.withDevice(device);
         }
         plan.withCompilerFlags(TornadoVMBackendType.OPENCL, EXACT_FLAGS).withProfiler(ProfilerMode.SILENT);
-        return new TaskChain(in, back, plan);
+        List<int[]> shapes = (everyStep ? steps : List.of(steps.getLast())).stream().map(Step::outputShape).toList();
+        return new TaskChain(type, in, back, shapes, plan);
     }
 
-    /** Runs the chain on {@code x} (the chain's input size); returns the last step's output. */
-    public float[] run(float[] x) {
+    /** A device array of {@code size} activations of {@code type}. */
+    private static TornadoNativeArray activations(DType type, int size) {
+        return switch (type) {
+            case F32 -> new FloatArray(size);
+            case I8 -> new ByteArray(size);
+            case I32 -> new IntArray(size);
+        };
+    }
+
+    /** Runs the chain on {@code x}; returns the last step's output. */
+    public Tensor run(Tensor x) {
         runTimed(x);
-        return outputs.getLast().toHeapArray();
+        return outputs().getLast();
     }
 
-    /** Runs the chain on {@code x}; the outputs are then {@link #outputs()}. */
-    public Times runTimed(float[] x) {
-        if (x.length != input.getSize()) {
-            throw new IllegalArgumentException("chain input: expected " + input.getSize() + " values, got "
-                    + x.length);
+    /**
+     * Runs the chain on {@code x} (the chain's input size and activation type); the outputs are
+     * then {@link #outputs()}.
+     */
+    public Times runTimed(Tensor x) {
+        if (x.size() != input.getSize() || x.dtype() != type) {
+            throw new IllegalArgumentException("chain input: expected " + input.getSize() + " " + type
+                    + " values, got " + x.size() + " " + x.dtype() + " " + Arrays.toString(x.shape()));
         }
-        MemorySegment.copy(x, 0, input.getSegment(), ValueLayout.JAVA_FLOAT, 0, x.length);
+        MemorySegment to = input.getSegment();
+        switch (type) {
+            case F32 -> MemorySegment.copy(x.floats(), 0, to, ValueLayout.JAVA_FLOAT, 0, x.size());
+            case I8 -> MemorySegment.copy(x.bytes(), 0, to, ValueLayout.JAVA_BYTE, 0, x.size());
+            case I32 -> MemorySegment.copy(x.ints(), 0, to, ValueLayout.JAVA_INT, 0, x.size());
+        }
         TornadoExecutionResult r = plan.execute();
         var p = r.getProfilerResult();
         return new Times(p.getDeviceKernelTime() / 1e9, (p.getDeviceWriteTime() + p.getDeviceReadTime()) / 1e9);
     }
 
-    /** The last run's outputs that came back: every step's, or the last step's. */
-    public List<float[]> outputs() {
-        return outputs.stream().map(FloatArray::toHeapArray).toList();
+    /** The last run's outputs that came back (every step's, or the last step's), in their step's shape. */
+    public List<Tensor> outputs() {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            TornadoNativeArray a = outputs.get(i);
+            out.add(switch (type) {
+                case F32 -> Tensor.of(((FloatArray) a).toHeapArray(), shapes.get(i));
+                case I8 -> Tensor.of(((ByteArray) a).toHeapArray(), shapes.get(i));
+                case I32 -> Tensor.of(((IntArray) a).toHeapArray(), shapes.get(i));
+            });
+        }
+        return out;
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
 import io.systole.backend.Devices;
 import io.systole.backend.TornadoDevices;
@@ -13,13 +12,21 @@ import io.systole.sim.ArrayConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** TornadoVM's devices through the registry: listed, selected as tornado:N, absent ones named. */
+/**
+ * TornadoVM's devices through the registry: listed with their formats, selected as tornado:N and
+ * by auto, absent ones named.
+ */
 class DevicesTest {
 
     @Test
     void theRegistryListsAndSelectsTornadoDevices() {
+        TornadoDevices.Listing found = TornadoDevices.discover();
+        assertTrue(found.isAvailable(), found.reason());
+        TornadoDevices.Device first = found.devices().getFirst();
+        assertEquals("tornado:0", first.id());
         List<String> lines = TornadoDevices.listing();
-        assertTrue(lines.getFirst().startsWith("tornado:0  "), lines.toString());
+        assertEquals("tornado:0  " + first.type() + "  " + first.name() + "  " + first.platform() + "  (TornadoVM "
+                + first.runtimeName() + ")  f32 int8 fixed", lines.getFirst());
         List<Backend> b = Devices.select("tornado:0", ArrayConfig.DEFAULT, null);
         try {
             assertEquals(List.of("jvm", "tornado:0"), b.stream().map(Backend::id).toList());
@@ -30,17 +37,21 @@ class DevicesTest {
     }
 
     @Test
+    void autoTakesEveryTornadoDevice() {
+        List<Backend> b = Devices.select("auto", ArrayConfig.DEFAULT, null);
+        try {
+            List<String> ids = b.stream().map(Backend::id).toList();
+            assertTrue(ids.containsAll(TornadoDevices.discover().devices().stream().map(TornadoDevices.Device::id)
+                    .toList()), ids.toString());
+        } finally {
+            b.forEach(Backend::close);
+        }
+    }
+
+    @Test
     void anAbsentDeviceIsNamed() {
         ModelException e = assertThrows(ModelException.class,
                 () -> Devices.select("tornado:99", ArrayConfig.DEFAULT, null));
         assertTrue(e.getMessage().startsWith("no TornadoVM device 'tornado:99'; found: tornado:0"), e.getMessage());
-    }
-
-    @Test
-    void int8ArraysAreRefusedPlainly() {
-        var cfg = ArrayConfig.DEFAULT.withFormat(NumberFormat.parse("int8"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TornadoBackend.open("tornado:0", cfg));
-        assertTrue(e.getMessage().startsWith("the TornadoVM kernels are float32"), e.getMessage());
     }
 }

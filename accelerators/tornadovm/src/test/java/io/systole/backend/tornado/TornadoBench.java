@@ -19,9 +19,10 @@ import java.util.stream.Stream;
 /**
  * The TornadoVM convolution against the OpenCL backend's, each layer alone as a stage: LeNet-5's
  * convolutions (batch 1 and 64) and AlexNet's first two (batch 1). Prints the best of the
- * repetitions as GFLOP/s (2 per MAC) of kernel time and of wall time (transfers included), and
- * whether both outputs are bit-identical. When both backends sit on the same OpenCL device the
- * comparison is kernel against kernel.
+ * repetitions as GFLOP/s (2 per MAC) of kernel time (every kernel of the stage, packing included)
+ * and of wall time (transfers and the runtime's own work included), and whether both outputs are
+ * bit-identical. When both backends sit on the same OpenCL device the comparison is kernel
+ * against kernel.
  *
  * <p>Run with TornadoVM's JVM arguments and the test class path (arguments: repetitions,
  * default 5); see the README.
