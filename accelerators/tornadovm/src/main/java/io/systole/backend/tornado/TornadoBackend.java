@@ -1,6 +1,8 @@
 package io.systole.backend.tornado;
 
 import io.systole.arith.F32;
+import io.systole.arith.FixedFormat;
+import io.systole.arith.NumberFormat;
 import io.systole.backend.Backend;
 import io.systole.backend.MeasuredAccelerator;
 import io.systole.backend.Stage;
@@ -113,9 +115,24 @@ public final class TornadoBackend implements MeasuredAccelerator {
                 || layer instanceof Flatten;
     }
 
-    /** Runs a float stage in float32, in the fold order of the array. */
+    /**
+     * float32, int8 and fixed point; fixed point only in the array's own format, since a stage's
+     * kernels take one data format and convert nothing between steps.
+     */
+    @Override
+    public boolean computes(NumberFormat format) {
+        return !(format instanceof FixedFormat) || format.equals(cfg.format());
+    }
+
+    /**
+     * Runs a float stage in float32 in the fold order of the array, or a quantized stage in its
+     * network's encodings.
+     */
     @Override
     public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
+        if (stage.quantized() != null) {
+            return run(stage.quantized(), stage, input, wanted);
+        }
         int batch = input.dim(0);
         return run(null, stage, input, wanted, f32(cfg), Steps.of(stage.network(), batch));
     }

@@ -31,6 +31,14 @@ import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import io.systole.backend.jvm.JvmBackend;
+import io.systole.partition.Partitioner;
+import io.systole.partition.Placement;
+import io.systole.partition.Plan;
+import io.systole.quant.TrainedLeNet;
+import io.systole.runtime.Runtime;
+import io.systole.verify.Verifier;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -147,6 +155,31 @@ class NetworkStageTest {
                 TornadoDifferential.assertSame(name + " " + q.format() + " " + cfg + " " + e.getKey(),
                         sim.values().get(e.getKey()), e.getValue());
             }
+        }
+    }
+
+    /**
+     * The trained LeNet-5 quantized, placed by the partitioner and run by the runtime with the host
+     * and a TornadoVM device: its convolutions and pooling go to the device and every layer equals
+     * the simulation of the quantized network.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"int8", "fixed<16,6,RND,SAT>"})
+    void aQuantizedPlanRunsOnTheDevice(String format) {
+        QuantizedNetwork q = TrainedLeNet.quantized(format);
+        ArrayConfig cfg = ArrayConfig.DEFAULT.withFormat(q.format());
+        Tensor x = TrainedLeNet.images(3, 5);
+        Map<String, Tensor> golden = new QuantizedSimulator(cfg, new FastEngine()).run(q, x).values();
+        try (TornadoBackend b = new TornadoBackend(TornadoVm.discover(), 0, cfg)) {
+            List<Backend> devices = List.of(JvmBackend.host(cfg), b);
+            Plan plan = new Partitioner(List.copyOf(devices)).plan(q, 3, Placement.NONE);
+            for (String node : List.of("conv1", "pool1", "conv2", "pool2")) {
+                assertEquals(b.id(), plan.step(node).device(), plan.table());
+            }
+            Runtime.Execution run = new Runtime(devices).execute(plan, q, x, true);
+            Verifier.Result res = Verifier.compare(q.network(), golden, run.values());
+            assertTrue(res.passed(), format + ": " + res.first());
+            assertEquals(golden.get("softmax"), run.output());
         }
     }
 
