@@ -112,7 +112,8 @@ public final class JvmBackend implements Backend {
     public StageResult run(Stage stage, Tensor input, Set<String> wanted) {
         List<Network.Node> nodes = stage.nodes();
         long[] start = new long[nodes.size() + 1];
-        Simulator sim = new Simulator(cfg, new FastEngine(), (i, n, name) -> start[i] = System.nanoTime());
+        Simulator sim = new Simulator(cfg, simulated ? new FastEngine() : FastEngine.valuesOnly(),
+                (i, n, name) -> start[i] = System.nanoTime());
         Simulator.Run run = sim.run(stage.network(), input);
         start[nodes.size()] = System.nanoTime();
         Map<String, Tensor> out = new LinkedHashMap<>();
