@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
@@ -142,23 +143,22 @@ final class VectorKernels {
     }
 
     /**
-     * The parallel tasks of a layer: per group, blocks of position slivers ({@code mr} positions)
+     * The parallel tasks of a layer: per group, blocks of position slivers ({@value #MR} positions)
      * by blocks of channel slivers ({@code nr} channels). Positions are split first, since every
      * task of a position block gathers its panel again; channels only when there are too few
      * positions to keep every core busy. Block counts are rounded up to a multiple of the cores so
      * that equal tasks end together.
      */
-    private record Tiles(ImplicitGemm g, int mr, int slivers, int positionBlocks, int channelSlivers,
-            int channelBlocks) {
-        static Tiles of(ImplicitGemm g, int mr, int nr) {
+    private record Tiles(ImplicitGemm g, int slivers, int positionBlocks, int channelSlivers, int channelBlocks) {
+        static Tiles of(ImplicitGemm g, int nr) {
             int cores = Runtime.getRuntime().availableProcessors();
-            int slivers = ceilDiv(g.m(), mr);
+            int slivers = ceilDiv(g.m(), MR);
             int channelSlivers = ceilDiv(g.n(), nr);
             int want = ceilDiv(TASKS_PER_CORE * cores, g.groups());
             int positionBlocks = Math.min(slivers,
                     ceilDiv(Math.max(want, ceilDiv(slivers, MAX_SLIVERS)), cores) * cores);
             int channelBlocks = Math.min(channelSlivers, ceilDiv(want, positionBlocks));
-            return new Tiles(g, mr, slivers, positionBlocks, channelSlivers, channelBlocks);
+            return new Tiles(g, slivers, positionBlocks, channelSlivers, channelBlocks);
         }
 
         int tasks() {
@@ -166,22 +166,68 @@ final class VectorKernels {
         }
 
         /** Runs every task on all cores. */
-        void forEach(Task t) {
-            IntStream.range(0, tasks()).parallel().forEach(task -> {
-                int cb = task % channelBlocks;
-                int pb = task / channelBlocks % positionBlocks;
-                int m0 = pb * slivers / positionBlocks * mr;
-                int m1 = Math.min(g.m(), (pb + 1) * slivers / positionBlocks * mr);
-                t.run(task, task / (channelBlocks * positionBlocks), m0, m1 - m0, cb * channelSlivers / channelBlocks,
-                        (cb + 1) * channelSlivers / channelBlocks);
+        void forEach(Consumer<Block> task) {
+            IntStream.range(0, tasks()).parallel().forEach(t -> {
+                int cb = t % channelBlocks;
+                int pb = t / channelBlocks % positionBlocks;
+                int m0 = pb * slivers / positionBlocks * MR;
+                int m1 = Math.min(g.m(), (pb + 1) * slivers / positionBlocks * MR);
+                task.accept(new Block(t, t / (channelBlocks * positionBlocks), m0, m1 - m0,
+                        cb * channelSlivers / channelBlocks, (cb + 1) * channelSlivers / channelBlocks));
             });
         }
     }
 
-    /** One task: positions [m0, m0 + count) of group grp by channel slivers [c0, c1). */
+    /**
+     * One task: positions [m0, m0 + count) of group grp by channel slivers [c0, c1). Its
+     * accumulators are (slivers, c1 - c0, MR, NR): one (MR, NR) tile per position sliver and
+     * channel sliver.
+     */
+    private record Block(int task, int grp, int m0, int count, int c0, int c1) {
+        int slivers() {
+            return ceilDiv(count, MR);
+        }
+
+        /** Accumulators of the block. */
+        int size(int nr) {
+            return slivers() * (c1 - c0) * MR * nr;
+        }
+
+        /** Start of the tile of position sliver s and channel sliver c. */
+        int tile(int s, int c, int nr) {
+            return (s * (c1 - c0) + c - c0) * MR * nr;
+        }
+
+        /**
+         * Visits every output of the block, channel by channel along contiguous positions: its
+         * index in the (batch, outC, outH, outW) output, its accumulator and its channel.
+         */
+        void forEachOutput(ImplicitGemm g, int nr, Store store) {
+            int hw = g.outH() * g.outW();
+            int n = g.n();
+            for (int i0 = 0; i0 < count; ) {
+                // positions [i0, i1) lie in one image
+                int m = m0 + i0;
+                int i1 = Math.min(count, i0 + hw - m % hw);
+                int out = m / hw * g.outC() * hw + m % hw - i0;
+                for (int j = c0 * nr; j < Math.min(n, c1 * nr); j++) {
+                    int o = grp * n + j;
+                    for (int s = i0 / MR; s * MR < i1; s++) {
+                        int a = tile(s, j / nr, nr) + j % nr - s * MR * nr; // position i's accumulator: a + i * nr
+                        for (int i = Math.max(i0, s * MR); i < Math.min(i1, s * MR + MR); i++) {
+                            store.put(out + o * hw + i, a + i * nr, o);
+                        }
+                    }
+                }
+                i0 = i1;
+            }
+        }
+    }
+
+    /** Stores output {@code out} of channel o from accumulator {@code acc}. */
     @FunctionalInterface
-    private interface Task {
-        void run(int task, int grp, int m0, int count, int c0, int c1);
+    private interface Store {
+        void put(int out, int acc, int o);
     }
 
     private static int ceilDiv(int a, int b) {
@@ -242,37 +288,22 @@ final class VectorKernels {
         });
         int chunk = os ? KC : Math.max(1, KC / fold) * fold;
         Im2col im2col = new Im2col(g);
-        int hw = g.outH() * g.outW();
-        Tiles.of(g, MR, nr).forEach((task, grp, m0, count, c0, c1) -> {
+        Tiles.of(g, nr).forEach(t -> {
             Scratch s = SCRATCH.get();
-            int slivers = ceilDiv(count, MR);
-            int width = c1 - c0;
-            float[] acc = s.acc(slivers * width * MR * nr);
-            float[] panel = s.panel(slivers * MR * Math.min(k, chunk));
+            float[] acc = s.acc(t.size(nr));
+            float[] panel = s.panel(t.slivers() * MR * Math.min(k, chunk));
             for (int kb = 0; kb < k; kb += chunk) {
                 int len = Math.min(chunk, k - kb);
-                im2col.pack(grp, m0, count, kb, kb + len, MR, (dst, src) -> panel[dst] = src < 0 ? 0.0f : x[src]);
-                for (int c = c0; c < c1; c++) {
-                    for (int sl = 0; sl < slivers; sl++) {
-                        f32Kernel(panel, sl * len * MR, wp[grp], (c * k + kb) * nr, len, os ? len : fold, os, acc,
-                                (sl * width + c - c0) * MR * nr);
+                im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, MR,
+                        (dst, src) -> panel[dst] = src < 0 ? 0.0f : x[src]);
+                for (int c = t.c0(); c < t.c1(); c++) {
+                    for (int sl = 0; sl < t.slivers(); sl++) {
+                        f32Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * nr, len, os ? len : fold, os,
+                                acc, t.tile(sl, c, nr));
                     }
                 }
             }
-            for (int i0 = 0; i0 < count; ) {
-                // positions [i0, i1) lie in one image, contiguous in each output channel
-                int m = m0 + i0;
-                int i1 = Math.min(count, i0 + hw - m % hw);
-                int out = m / hw * g.outC() * hw + m % hw - i0;
-                for (int j = c0 * nr; j < Math.min(n, c1 * nr); j++) {
-                    int o = grp * n + j;
-                    int a = (j / nr - c0) * MR * nr + j % nr;
-                    for (int i = i0; i < i1; i++) {
-                        y[out + o * hw + i] = op.finish(acc[a + (i / MR * width * MR + i % MR) * nr], o);
-                    }
-                }
-                i0 = i1;
-            }
+            t.forEachOutput(g, nr, (out, a, o) -> y[out] = op.finish(acc[a], o));
         });
     }
 
@@ -378,36 +409,25 @@ final class VectorKernels {
             return s;
         });
         Im2col im2col = new Im2col(g);
-        int hw = g.outH() * g.outW();
-        Tiles tiles = Tiles.of(g, MR, nr);
+        Tiles tiles = Tiles.of(g, nr);
         OverflowCounter[] counters = new OverflowCounter[tiles.tasks()];
-        tiles.forEach((task, grp, m0, count, c0, c1) -> {
+        tiles.forEach(t -> {
             OverflowCounter tc = new OverflowCounter();
-            counters[task] = tc;
+            counters[t.task()] = tc;
             Scratch s = SCRATCH.get();
-            int slivers = ceilDiv(count, MR);
-            int width = c1 - c0;
-            int[] acc = s.intAcc(slivers * width * MR * nr);
-            int[] panel = s.intPanel(slivers * MR * Math.min(k, KC));
+            int[] acc = s.intAcc(t.size(nr));
+            int[] panel = s.intPanel(t.slivers() * MR * Math.min(k, KC));
             for (int kb = 0; kb < k; kb += KC) {
                 int len = Math.min(KC, k - kb);
-                im2col.pack(grp, m0, count, kb, kb + len, MR, (dst, src) -> panel[dst] = src < 0 ? 0 : x[src] - zp);
-                for (int c = c0; c < c1; c++) {
-                    for (int sl = 0; sl < slivers; sl++) {
-                        int8Kernel(panel, sl * len * MR, wp[grp], (c * k + kb) * nr, len, acc,
-                                (sl * width + c - c0) * MR * nr);
+                im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, MR,
+                        (dst, src) -> panel[dst] = src < 0 ? 0 : x[src] - zp);
+                for (int c = t.c0(); c < t.c1(); c++) {
+                    for (int sl = 0; sl < t.slivers(); sl++) {
+                        int8Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * nr, len, acc, t.tile(sl, c, nr));
                     }
                 }
             }
-            for (int i = 0; i < count; i++) {
-                int m = m0 + i;
-                int out = m / hw * g.outC() * hw + m % hw;
-                for (int j = c0 * nr; j < Math.min(n, c1 * nr); j++) {
-                    int o = grp * n + j;
-                    y[out + o * hw] = op.finish(acc[((i / MR * width + j / nr - c0) * MR + i % MR) * nr + j % nr], o,
-                            f, tc);
-                }
-            }
+            t.forEachOutput(g, nr, (out, a, o) -> y[out] = op.finish(acc[a], o, f, tc));
         });
         for (OverflowCounter c : counters) {
             counter.merge(c);
