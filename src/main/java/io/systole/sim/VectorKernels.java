@@ -180,8 +180,8 @@ final class VectorKernels {
 
     /**
      * One task: positions [m0, m0 + count) of group grp by channel slivers [c0, c1). Its
-     * accumulators are (slivers, c1 - c0, MR, NR): one (MR, NR) tile per position sliver and
-     * channel sliver.
+     * accumulators are (c1 - c0, slivers * MR, NR): per channel sliver, one (MR, NR) tile per
+     * position sliver, so that position i's accumulators follow position i - 1's.
      */
     private record Block(int task, int grp, int m0, int count, int c0, int c1) {
         int slivers() {
@@ -190,12 +190,12 @@ final class VectorKernels {
 
         /** Accumulators of the block. */
         int size(int nr) {
-            return slivers() * (c1 - c0) * MR * nr;
+            return (c1 - c0) * slivers() * MR * nr;
         }
 
         /** Start of the tile of position sliver s and channel sliver c. */
         int tile(int s, int c, int nr) {
-            return (s * (c1 - c0) + c - c0) * MR * nr;
+            return ((c - c0) * slivers() + s) * MR * nr;
         }
 
         /**
@@ -212,11 +212,9 @@ final class VectorKernels {
                 int out = m / hw * g.outC() * hw + m % hw - i0;
                 for (int j = c0 * nr; j < Math.min(n, c1 * nr); j++) {
                     int o = grp * n + j;
-                    for (int s = i0 / MR; s * MR < i1; s++) {
-                        int a = tile(s, j / nr, nr) + j % nr - s * MR * nr; // position i's accumulator: a + i * nr
-                        for (int i = Math.max(i0, s * MR); i < Math.min(i1, s * MR + MR); i++) {
-                            store.put(out + o * hw + i, a + i * nr, o);
-                        }
+                    int a = tile(0, j / nr, nr) + j % nr;
+                    for (int i = i0; i < i1; i++) {
+                        store.put(out + o * hw + i, a + i * nr, o);
                     }
                 }
                 i0 = i1;
