@@ -7,9 +7,10 @@ package io.systole.sim;
  * (which may lie in the padding) and offset[k] = (ci * inH + ky * dH) * inW + kx * dW; it is
  * padding unless row {@code y0 + dy[k]} and column {@code x0 + dx[k]} are inside the input.
  *
- * <p>A panel holds {@code count} positions by reductions [kb, ke) in slivers of {@code mr}
- * positions: sliver s is (ke - kb, mr) row-major, so the mr positions of one reduction index are
- * adjacent. Positions past {@code count} in the last sliver are zero.
+ * <p>A panel holds {@code count} positions by reductions [kb, ke) in slivers of MR =
+ * {@link VectorKernels#MR} positions: sliver s is (ke - kb, MR) row-major, so the MR positions of
+ * one reduction index are adjacent (a compile-time MR keeps the panel index a plain multiply-add). Only elements inside the input are visited; the panel must hold zeros everywhere else
+ * (padding, and positions past {@code count} in the last sliver).
  */
 final class Im2col {
     private final ImplicitGemm g;
@@ -36,17 +37,18 @@ final class Im2col {
         }
     }
 
-    /** Receives one panel element: the input index of X[m][k], or -1 for padding and for missing positions. */
+    /** Receives one panel element: its index in the panel and the input index of its value. */
     @FunctionalInterface
     interface Sink {
         void put(int dst, int src);
     }
 
     /**
-     * Visits the panel of group grp, positions [m0, m0 + count), reductions [kb, ke) in slivers of
-     * mr positions: each panel index with the input index its value comes from.
+     * Visits the elements of the panel of group grp, positions [m0, m0 + count), reductions
+     * [kb, ke) that lie inside the input.
      */
-    void pack(int grp, int m0, int count, int kb, int ke, int mr, Sink sink) {
+    void pack(int grp, int m0, int count, int kb, int ke, Sink sink) {
+        int mr = VectorKernels.MR;
         int len = ke - kb;
         int oh = g.outH();
         int ow = g.outW();
@@ -54,14 +56,8 @@ final class Im2col {
         int inH = g.inH();
         int inW = g.inW();
         int cinG = g.inC() / g.groups();
-        for (int i = 0; i < ceilDiv(count, mr) * mr; i++) {
-            int d = i / mr * len * mr + i % mr - kb * mr;
-            if (i >= count) {
-                for (int k = kb; k < ke; k++) {
-                    sink.put(d + k * mr, -1);
-                }
-                continue;
-            }
+        for (int i = 0; i < count; i++) {
+            int d = i / mr * len * mr + i % mr - kb * mr; // panel index of (position i, reduction 0)
             int m = m0 + i;
             int b = m / (oh * ow);
             int y0 = m / ow % oh * w.sh() - w.ph();
@@ -75,13 +71,11 @@ final class Im2col {
                 for (int k = kb; k < ke; k++) {
                     int iy = y0 + dy[k];
                     int ix = x0 + dx[k];
-                    sink.put(d + k * mr, iy >= 0 && iy < inH && ix >= 0 && ix < inW ? corner + offset[k] : -1);
+                    if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+                        sink.put(d + k * mr, corner + offset[k]);
+                    }
                 }
             }
         }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 }

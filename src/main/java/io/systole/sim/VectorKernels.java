@@ -48,8 +48,8 @@ final class VectorKernels {
 
     /** Side of the square blocks the weight packing works in, for cache locality. */
     private static final int TILE = 8;
-    /** Positions per micro-kernel and per panel sliver. */
-    private static final int MR = 5;
+    /** Positions per micro-kernel and per panel sliver ({@link Im2col}). */
+    static final int MR = 5;
     /** Most position slivers in one parallel task (its panel chunk stays in L2). */
     private static final int MAX_SLIVERS = 24;
     /** Parallel tasks wanted per core, so that a busy core delays the layer by a fraction of it. */
@@ -239,8 +239,13 @@ final class VectorKernels {
         int[] intPanel = new int[0];
         int[] intAcc = new int[0];
 
+        /** size floats of +0.0. */
         float[] panel(int size) {
-            return panel.length >= size ? panel : (panel = new float[size]);
+            if (panel.length < size) {
+                panel = new float[size];
+            }
+            Arrays.fill(panel, 0, size, 0.0f);
+            return panel;
         }
 
         /** size floats of +0.0. */
@@ -252,8 +257,13 @@ final class VectorKernels {
             return acc;
         }
 
+        /** size zeros. */
         int[] intPanel(int size) {
-            return intPanel.length >= size ? intPanel : (intPanel = new int[size]);
+            if (intPanel.length < size) {
+                intPanel = new int[size];
+            }
+            Arrays.fill(intPanel, 0, size, 0);
+            return intPanel;
         }
 
         /** size zeros. */
@@ -289,11 +299,10 @@ final class VectorKernels {
         Tiles.of(g, nr).forEach(t -> {
             Scratch s = SCRATCH.get();
             float[] acc = s.acc(t.size(nr));
-            float[] panel = s.panel(t.slivers() * MR * Math.min(k, chunk));
             for (int kb = 0; kb < k; kb += chunk) {
                 int len = Math.min(chunk, k - kb);
-                im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, MR,
-                        (dst, src) -> panel[dst] = src < 0 ? 0.0f : x[src]);
+                float[] panel = s.panel(t.slivers() * MR * len);
+                im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src]);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
                         f32Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * nr, len, os ? len : fold, os,
@@ -414,11 +423,10 @@ final class VectorKernels {
             counters[t.task()] = tc;
             Scratch s = SCRATCH.get();
             int[] acc = s.intAcc(t.size(nr));
-            int[] panel = s.intPanel(t.slivers() * MR * Math.min(k, KC));
             for (int kb = 0; kb < k; kb += KC) {
                 int len = Math.min(KC, k - kb);
-                im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, MR,
-                        (dst, src) -> panel[dst] = src < 0 ? 0 : x[src] - zp);
+                int[] panel = s.intPanel(t.slivers() * MR * len);
+                im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src] - zp);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
                         int8Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * nr, len, acc, t.tile(sl, c, nr));
