@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Weights: each group's (outC, K) weights are packed once per weight array (cached by
  * identity beside a copy of the values it was packed from, compared on every use, so weights
  * changed in place, as training does, are packed again) into slivers of 2 vectors of channels:
- * sliver c holds W[k][c*NR .. c*NR+NR) for k = 0..K contiguously (NR = 2 * lanes), padding
+ * sliver c holds W[k][c*NR .. c*NR+NR) for k = 0..K contiguously ({@link #NR} = 2 vectors), padding
  * channels zero (their results are dropped).
  *
  * <p>Work is split into tasks ({@link Tiles}): per group, blocks of {@value #MR}-position
@@ -42,6 +42,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    /** Channels per weight sliver and micro-kernel: two vectors (float and int lanes are both 32 bits). */
+    private static final int NR = 2 * FS.length();
 
     private VectorKernels() {
     }
@@ -62,9 +64,9 @@ final class VectorKernels {
     /** Packed weights by weight array, with the layer shape they were packed for. */
     private static final Map<Object, Packed> PACKED = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private record Packed(int groups, int k, int n, int lanes, Object values, Object slivers) {
-        boolean fits(Object weight, ImplicitGemm g, int lanes) {
-            return groups == g.groups() && k == g.k() && n == g.n() && this.lanes == lanes
+    private record Packed(int groups, int k, int n, Object values, Object slivers) {
+        boolean fits(Object weight, ImplicitGemm g) {
+            return groups == g.groups() && k == g.k() && n == g.n()
                     && sameValues(values, weight);
         }
     }
@@ -80,11 +82,10 @@ final class VectorKernels {
      * by {@code pack}, which allocates one array per group and fills it through {@link #pack}.
      */
     @SuppressWarnings("unchecked")
-    private static <T> T[] slivers(Object weight, ImplicitGemm g, int lanes, IntFunction<T[]> pack) {
+    private static <T> T[] slivers(Object weight, ImplicitGemm g, IntFunction<T[]> pack) {
         Packed p = PACKED.get(weight);
-        if (p == null || !p.fits(weight, g, lanes)) {
-            p = new Packed(g.groups(), g.k(), g.n(), lanes, copy(weight),
-                    pack.apply(g.k() * ceilDiv(g.n(), 2 * lanes) * 2 * lanes));
+        if (p == null || !p.fits(weight, g)) {
+            p = new Packed(g.groups(), g.k(), g.n(), copy(weight), pack.apply(g.k() * ceilDiv(g.n(), NR) * NR));
             PACKED.put(weight, p);
         }
         return (T[]) p.slivers();
@@ -121,11 +122,10 @@ final class VectorKernels {
     }
 
     /**
-     * Packs (outC, K) weights into slivers of 2 * lanes channels per group, in TILE x TILE blocks,
+     * Packs (outC, K) weights into slivers of NR channels per group, in TILE x TILE blocks,
      * blocks of channels in parallel.
      */
-    private static void pack(int groups, int k, int n, int lanes, Copy copy) {
-        int nr = 2 * lanes;
+    private static void pack(int groups, int k, int n, Copy copy) {
         int tiles = (n + TILE - 1) / TILE;
         IntStream.range(0, groups * tiles).parallel().forEach(task -> {
             int grp = task / tiles;
@@ -133,9 +133,9 @@ final class VectorKernels {
             for (int i0 = 0; i0 < k; i0 += TILE) {
                 for (int j = j0; j < Math.min(n, j0 + TILE); j++) {
                     int src = (grp * n + j) * k;
-                    int dst = j / nr * k * nr + j % nr;
+                    int dst = j / NR * k * NR + j % NR;
                     for (int i = i0; i < Math.min(k, i0 + TILE); i++) {
-                        copy.copy(grp, src + i, dst + i * nr);
+                        copy.copy(grp, src + i, dst + i * NR);
                     }
                 }
             }
@@ -144,16 +144,16 @@ final class VectorKernels {
 
     /**
      * The parallel tasks of a layer: per group, blocks of position slivers ({@value #MR} positions)
-     * by blocks of channel slivers ({@code nr} channels). Positions are split first, since every
+     * by blocks of channel slivers ({@value #NR} channels). Positions are split first, since every
      * task of a position block gathers its panel again; channels only when there are too few
      * positions to keep every core busy. Block counts are rounded up to a multiple of the cores so
      * that equal tasks end together.
      */
     private record Tiles(ImplicitGemm g, int slivers, int positionBlocks, int channelSlivers, int channelBlocks) {
-        static Tiles of(ImplicitGemm g, int nr) {
+        static Tiles of(ImplicitGemm g) {
             int cores = Runtime.getRuntime().availableProcessors();
             int slivers = ceilDiv(g.m(), MR);
-            int channelSlivers = ceilDiv(g.n(), nr);
+            int channelSlivers = ceilDiv(g.n(), NR);
             int want = ceilDiv(TASKS_PER_CORE * cores, g.groups());
             int positionBlocks = Math.min(slivers,
                     ceilDiv(Math.max(want, ceilDiv(slivers, MAX_SLIVERS)), cores) * cores);
@@ -189,20 +189,20 @@ final class VectorKernels {
         }
 
         /** Accumulators of the block. */
-        int size(int nr) {
-            return (c1 - c0) * slivers() * MR * nr;
+        int size() {
+            return (c1 - c0) * slivers() * MR * NR;
         }
 
         /** Start of the tile of position sliver s and channel sliver c. */
-        int tile(int s, int c, int nr) {
-            return ((c - c0) * slivers() + s) * MR * nr;
+        int tile(int s, int c) {
+            return ((c - c0) * slivers() + s) * MR * NR;
         }
 
         /**
          * Visits every output of the block, channel by channel along contiguous positions: its
          * index in the (batch, outC, outH, outW) output, its accumulator and its channel.
          */
-        void forEachOutput(ImplicitGemm g, int nr, Store store) {
+        void forEachOutput(ImplicitGemm g, Store store) {
             int hw = g.outH() * g.outW();
             int n = g.n();
             for (int i0 = 0; i0 < count; ) {
@@ -210,11 +210,11 @@ final class VectorKernels {
                 int m = m0 + i0;
                 int i1 = Math.min(count, i0 + hw - m % hw);
                 int out = m / hw * g.outC() * hw + m % hw - i0;
-                for (int j = c0 * nr; j < Math.min(n, c1 * nr); j++) {
+                for (int j = c0 * NR; j < Math.min(n, c1 * NR); j++) {
                     int o = grp * n + j;
-                    int a = tile(0, j / nr, nr) + j % nr;
+                    int a = tile(0, j / NR) + j % NR;
                     for (int i = i0; i < i1; i++) {
-                        store.put(out + o * hw + i, a + i * nr, o);
+                        store.put(out + o * hw + i, a + i * NR, o);
                     }
                 }
                 i0 = i1;
@@ -287,57 +287,55 @@ final class VectorKernels {
     static void f32(ImplicitGemm g, Operands.F32Layer op, float[] x, float[] y, int fold, boolean os) {
         int k = g.k();
         int n = g.n();
-        int nr = 2 * FS.length();
         float[] w = op.weight();
-        float[][] wp = slivers(w, g, FS.length(), size -> {
+        float[][] wp = slivers(w, g, size -> {
             float[][] s = new float[g.groups()][size];
-            pack(g.groups(), k, n, FS.length(), (grp, src, dst) -> s[grp][dst] = w[src]);
+            pack(g.groups(), k, n, (grp, src, dst) -> s[grp][dst] = w[src]);
             return s;
         });
         int chunk = os ? KC : Math.max(1, KC / fold) * fold;
         Im2col im2col = new Im2col(g);
-        Tiles.of(g, nr).forEach(t -> {
+        Tiles.of(g).forEach(t -> {
             Scratch s = SCRATCH.get();
-            float[] acc = s.acc(t.size(nr));
+            float[] acc = s.acc(t.size());
             for (int kb = 0; kb < k; kb += chunk) {
                 int len = Math.min(chunk, k - kb);
                 float[] panel = s.panel(t.slivers() * MR * len);
                 im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src]);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
-                        f32Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * nr, len, os ? len : fold, os,
-                                acc, t.tile(sl, c, nr));
+                        f32Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * NR, len, os ? len : fold, os,
+                                acc, t.tile(sl, c));
                     }
                 }
             }
-            t.forEachOutput(g, nr, (out, a, o) -> y[out] = op.finish(acc[a], o));
+            t.forEachOutput(g, (out, a, o) -> y[out] = op.finish(acc[a], o));
         });
     }
 
     /**
      * Reductions [0, len) of MR positions (panel sliver at xo: (len, MR)) by two vectors of
-     * channels (weight sliver at wo: (len, 2 * lanes)) in folds of {@code fold}; accumulators at
-     * ao: (MR, 2 * lanes). WS: each fold's partial sums start at +0.0 and are added to the
+     * channels (weight sliver at wo: (len, NR)) in folds of {@code fold}; accumulators at
+     * ao: (MR, NR). WS: each fold's partial sums start at +0.0 and are added to the
      * accumulators; OS: the chains resume from the accumulators and are stored back.
      */
     private static void f32Kernel(float[] xp, int xo, float[] wp, int wo, int len, int fold, boolean os,
             float[] acc, int ao) {
         int l = FS.length();
-        int nr = 2 * l;
         for (int f0 = 0; f0 < len; f0 += fold) {
             int f1 = Math.min(len, f0 + fold);
             FloatVector p00 = start(acc, ao, os);
             FloatVector p01 = start(acc, ao + l, os);
-            FloatVector p10 = start(acc, ao + nr, os);
-            FloatVector p11 = start(acc, ao + nr + l, os);
-            FloatVector p20 = start(acc, ao + 2 * nr, os);
-            FloatVector p21 = start(acc, ao + 2 * nr + l, os);
-            FloatVector p30 = start(acc, ao + 3 * nr, os);
-            FloatVector p31 = start(acc, ao + 3 * nr + l, os);
-            FloatVector p40 = start(acc, ao + 4 * nr, os);
-            FloatVector p41 = start(acc, ao + 4 * nr + l, os);
+            FloatVector p10 = start(acc, ao + NR, os);
+            FloatVector p11 = start(acc, ao + NR + l, os);
+            FloatVector p20 = start(acc, ao + 2 * NR, os);
+            FloatVector p21 = start(acc, ao + 2 * NR + l, os);
+            FloatVector p30 = start(acc, ao + 3 * NR, os);
+            FloatVector p31 = start(acc, ao + 3 * NR + l, os);
+            FloatVector p40 = start(acc, ao + 4 * NR, os);
+            FloatVector p41 = start(acc, ao + 4 * NR + l, os);
             for (int kk = f0; kk < f1; kk++) {
-                int w = wo + kk * nr;
+                int w = wo + kk * NR;
                 int x = xo + kk * MR;
                 FloatVector w0 = FloatVector.fromArray(FS, wp, w);
                 FloatVector w1 = FloatVector.fromArray(FS, wp, w + l);
@@ -359,14 +357,14 @@ final class VectorKernels {
             }
             end(p00, acc, ao, os);
             end(p01, acc, ao + l, os);
-            end(p10, acc, ao + nr, os);
-            end(p11, acc, ao + nr + l, os);
-            end(p20, acc, ao + 2 * nr, os);
-            end(p21, acc, ao + 2 * nr + l, os);
-            end(p30, acc, ao + 3 * nr, os);
-            end(p31, acc, ao + 3 * nr + l, os);
-            end(p40, acc, ao + 4 * nr, os);
-            end(p41, acc, ao + 4 * nr + l, os);
+            end(p10, acc, ao + NR, os);
+            end(p11, acc, ao + NR + l, os);
+            end(p20, acc, ao + 2 * NR, os);
+            end(p21, acc, ao + 2 * NR + l, os);
+            end(p30, acc, ao + 3 * NR, os);
+            end(p31, acc, ao + 3 * NR + l, os);
+            end(p40, acc, ao + 4 * NR, os);
+            end(p41, acc, ao + 4 * NR + l, os);
         }
     }
 
@@ -407,33 +405,32 @@ final class VectorKernels {
             OverflowCounter counter) {
         int k = g.k();
         int n = g.n();
-        int nr = 2 * IS.length();
         int zp = op.inputZeroPoint();
         byte[] w = op.weight();
-        int[][] wp = slivers(w, g, IS.length(), size -> {
+        int[][] wp = slivers(w, g, size -> {
             int[][] s = new int[g.groups()][size];
-            pack(g.groups(), k, n, IS.length(), (grp, src, dst) -> s[grp][dst] = w[src]);
+            pack(g.groups(), k, n, (grp, src, dst) -> s[grp][dst] = w[src]);
             return s;
         });
         Im2col im2col = new Im2col(g);
-        Tiles tiles = Tiles.of(g, nr);
+        Tiles tiles = Tiles.of(g);
         OverflowCounter[] counters = new OverflowCounter[tiles.tasks()];
         tiles.forEach(t -> {
             OverflowCounter tc = new OverflowCounter();
             counters[t.task()] = tc;
             Scratch s = SCRATCH.get();
-            int[] acc = s.intAcc(t.size(nr));
+            int[] acc = s.intAcc(t.size());
             for (int kb = 0; kb < k; kb += KC) {
                 int len = Math.min(KC, k - kb);
                 int[] panel = s.intPanel(t.slivers() * MR * len);
                 im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src] - zp);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
-                        int8Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * nr, len, acc, t.tile(sl, c, nr));
+                        int8Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * NR, len, acc, t.tile(sl, c));
                     }
                 }
             }
-            t.forEachOutput(g, nr, (out, a, o) -> y[out] = op.finish(acc[a], o, f, tc));
+            t.forEachOutput(g, (out, a, o) -> y[out] = op.finish(acc[a], o, f, tc));
         });
         for (OverflowCounter c : counters) {
             counter.merge(c);
@@ -442,24 +439,23 @@ final class VectorKernels {
 
     /**
      * Reductions [0, len) of MR positions (panel sliver at xo: (len, MR)) by two vectors of
-     * channels (weight sliver at wo: (len, 2 * lanes)), added to the accumulators at ao:
-     * (MR, 2 * lanes).
+     * channels (weight sliver at wo: (len, NR)), added to the accumulators at ao:
+     * (MR, NR).
      */
     private static void int8Kernel(int[] xp, int xo, int[] wp, int wo, int len, int[] acc, int ao) {
         int l = IS.length();
-        int nr = 2 * l;
         IntVector a00 = IntVector.fromArray(IS, acc, ao);
         IntVector a01 = IntVector.fromArray(IS, acc, ao + l);
-        IntVector a10 = IntVector.fromArray(IS, acc, ao + nr);
-        IntVector a11 = IntVector.fromArray(IS, acc, ao + nr + l);
-        IntVector a20 = IntVector.fromArray(IS, acc, ao + 2 * nr);
-        IntVector a21 = IntVector.fromArray(IS, acc, ao + 2 * nr + l);
-        IntVector a30 = IntVector.fromArray(IS, acc, ao + 3 * nr);
-        IntVector a31 = IntVector.fromArray(IS, acc, ao + 3 * nr + l);
-        IntVector a40 = IntVector.fromArray(IS, acc, ao + 4 * nr);
-        IntVector a41 = IntVector.fromArray(IS, acc, ao + 4 * nr + l);
+        IntVector a10 = IntVector.fromArray(IS, acc, ao + NR);
+        IntVector a11 = IntVector.fromArray(IS, acc, ao + NR + l);
+        IntVector a20 = IntVector.fromArray(IS, acc, ao + 2 * NR);
+        IntVector a21 = IntVector.fromArray(IS, acc, ao + 2 * NR + l);
+        IntVector a30 = IntVector.fromArray(IS, acc, ao + 3 * NR);
+        IntVector a31 = IntVector.fromArray(IS, acc, ao + 3 * NR + l);
+        IntVector a40 = IntVector.fromArray(IS, acc, ao + 4 * NR);
+        IntVector a41 = IntVector.fromArray(IS, acc, ao + 4 * NR + l);
         for (int kk = 0; kk < len; kk++) {
-            int w = wo + kk * nr;
+            int w = wo + kk * NR;
             int x = xo + kk * MR;
             IntVector w0 = IntVector.fromArray(IS, wp, w);
             IntVector w1 = IntVector.fromArray(IS, wp, w + l);
@@ -481,13 +477,13 @@ final class VectorKernels {
         }
         a00.intoArray(acc, ao);
         a01.intoArray(acc, ao + l);
-        a10.intoArray(acc, ao + nr);
-        a11.intoArray(acc, ao + nr + l);
-        a20.intoArray(acc, ao + 2 * nr);
-        a21.intoArray(acc, ao + 2 * nr + l);
-        a30.intoArray(acc, ao + 3 * nr);
-        a31.intoArray(acc, ao + 3 * nr + l);
-        a40.intoArray(acc, ao + 4 * nr);
-        a41.intoArray(acc, ao + 4 * nr + l);
+        a10.intoArray(acc, ao + NR);
+        a11.intoArray(acc, ao + NR + l);
+        a20.intoArray(acc, ao + 2 * NR);
+        a21.intoArray(acc, ao + 2 * NR + l);
+        a30.intoArray(acc, ao + 3 * NR);
+        a31.intoArray(acc, ao + 3 * NR + l);
+        a40.intoArray(acc, ao + 4 * NR);
+        a41.intoArray(acc, ao + 4 * NR + l);
     }
 }
