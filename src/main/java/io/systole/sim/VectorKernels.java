@@ -426,7 +426,10 @@ final class VectorKernels {
                 im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src] - zp);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
-                        int8Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * NR, len, acc, t.tile(sl, c));
+                        for (int v = 0; v < NR; v += IS.length()) {
+                            int8Kernel(panel, sl * len * MR, wp[t.grp()], (c * k + kb) * NR + v, len, acc,
+                                    t.tile(sl, c) + v);
+                        }
                     }
                 }
             }
@@ -438,52 +441,29 @@ final class VectorKernels {
     }
 
     /**
-     * Reductions [0, len) of MR positions (panel sliver at xo: (len, MR)) by two vectors of
-     * channels (weight sliver at wo: (len, NR)), added to the accumulators at ao:
-     * (MR, NR).
+     * Reductions [0, len) of MR positions (panel sliver at xo: (len, MR)) by one vector of
+     * channels (at wo in a weight sliver: (len, NR)), added to the accumulators at ao: (MR, NR).
+     * One vector rather than two leaves registers for the products, so nothing spills.
      */
     private static void int8Kernel(int[] xp, int xo, int[] wp, int wo, int len, int[] acc, int ao) {
-        int l = IS.length();
-        IntVector a00 = IntVector.fromArray(IS, acc, ao);
-        IntVector a01 = IntVector.fromArray(IS, acc, ao + l);
-        IntVector a10 = IntVector.fromArray(IS, acc, ao + NR);
-        IntVector a11 = IntVector.fromArray(IS, acc, ao + NR + l);
-        IntVector a20 = IntVector.fromArray(IS, acc, ao + 2 * NR);
-        IntVector a21 = IntVector.fromArray(IS, acc, ao + 2 * NR + l);
-        IntVector a30 = IntVector.fromArray(IS, acc, ao + 3 * NR);
-        IntVector a31 = IntVector.fromArray(IS, acc, ao + 3 * NR + l);
-        IntVector a40 = IntVector.fromArray(IS, acc, ao + 4 * NR);
-        IntVector a41 = IntVector.fromArray(IS, acc, ao + 4 * NR + l);
+        IntVector a0 = IntVector.fromArray(IS, acc, ao);
+        IntVector a1 = IntVector.fromArray(IS, acc, ao + NR);
+        IntVector a2 = IntVector.fromArray(IS, acc, ao + 2 * NR);
+        IntVector a3 = IntVector.fromArray(IS, acc, ao + 3 * NR);
+        IntVector a4 = IntVector.fromArray(IS, acc, ao + 4 * NR);
         for (int kk = 0; kk < len; kk++) {
-            int w = wo + kk * NR;
             int x = xo + kk * MR;
-            IntVector w0 = IntVector.fromArray(IS, wp, w);
-            IntVector w1 = IntVector.fromArray(IS, wp, w + l);
-            IntVector b = IntVector.broadcast(IS, xp[x]);
-            a00 = w0.mul(b).add(a00);
-            a01 = w1.mul(b).add(a01);
-            b = IntVector.broadcast(IS, xp[x + 1]);
-            a10 = w0.mul(b).add(a10);
-            a11 = w1.mul(b).add(a11);
-            b = IntVector.broadcast(IS, xp[x + 2]);
-            a20 = w0.mul(b).add(a20);
-            a21 = w1.mul(b).add(a21);
-            b = IntVector.broadcast(IS, xp[x + 3]);
-            a30 = w0.mul(b).add(a30);
-            a31 = w1.mul(b).add(a31);
-            b = IntVector.broadcast(IS, xp[x + 4]);
-            a40 = w0.mul(b).add(a40);
-            a41 = w1.mul(b).add(a41);
+            IntVector w = IntVector.fromArray(IS, wp, wo + kk * NR);
+            a0 = w.mul(xp[x]).add(a0);
+            a1 = w.mul(xp[x + 1]).add(a1);
+            a2 = w.mul(xp[x + 2]).add(a2);
+            a3 = w.mul(xp[x + 3]).add(a3);
+            a4 = w.mul(xp[x + 4]).add(a4);
         }
-        a00.intoArray(acc, ao);
-        a01.intoArray(acc, ao + l);
-        a10.intoArray(acc, ao + NR);
-        a11.intoArray(acc, ao + NR + l);
-        a20.intoArray(acc, ao + 2 * NR);
-        a21.intoArray(acc, ao + 2 * NR + l);
-        a30.intoArray(acc, ao + 3 * NR);
-        a31.intoArray(acc, ao + 3 * NR + l);
-        a40.intoArray(acc, ao + 4 * NR);
-        a41.intoArray(acc, ao + 4 * NR + l);
+        a0.intoArray(acc, ao);
+        a1.intoArray(acc, ao + NR);
+        a2.intoArray(acc, ao + 2 * NR);
+        a3.intoArray(acc, ao + 3 * NR);
+        a4.intoArray(acc, ao + 4 * NR);
     }
 }
