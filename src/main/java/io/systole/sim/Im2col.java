@@ -9,8 +9,10 @@ package io.systole.sim;
  *
  * <p>A panel holds {@code count} positions by reductions [kb, ke) in slivers of MR =
  * {@link VectorKernels#MR} positions: sliver s is (ke - kb, MR) row-major, so the MR positions of
- * one reduction index are adjacent (a compile-time MR keeps the panel index a plain multiply-add). Only elements inside the input are visited; the panel must hold zeros everywhere else
- * (padding, and positions past {@code count} in the last sliver).
+ * one reduction index are adjacent (a compile-time MR keeps the panel index a plain
+ * multiply-add). Only elements inside the input are visited: the panel must hold zeros at
+ * padding (see {@link #padded}). Positions past {@code count} in the last sliver are not visited
+ * either; they feed only their own outputs, which are dropped.
  */
 final class Im2col {
     private final ImplicitGemm g;
@@ -35,6 +37,11 @@ final class Im2col {
             dx[i] = i % w.kw() * w.dw();
             offset[i] = (ci * g.inH() + dy[i]) * g.inW() + dx[i];
         }
+    }
+
+    /** Whether windows reach into padding (without it, every window lies inside the input). */
+    boolean padded() {
+        return g.window().ph() > 0 || g.window().pw() > 0;
     }
 
     /** Receives one panel element: its index in the panel and the input index of its value. */

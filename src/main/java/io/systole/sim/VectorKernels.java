@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Work is split into tasks ({@link Tiles}): per group, blocks of {@value #MR}-position
  * slivers by blocks of channel slivers, run on all cores. A task walks the reduction in chunks of
  * about {@value #KC} indices (whole folds for weight-stationary); per chunk it gathers its rows of
- * X into a panel ({@link Im2col}: slivers of (chunk, MR), missing positions zero), then runs the
+ * X into a panel ({@link Im2col}: slivers of (chunk, MR), zeros at padding), then runs the
  * micro-kernel for every channel sliver and every position sliver, so that a weight sliver's
  * chunk stays in L1 while the task's position slivers use it and the panel stays in L2. Panels
  * and accumulators live in per-thread scratch arrays reused across calls.
@@ -239,12 +239,13 @@ final class VectorKernels {
         int[] intPanel = new int[0];
         int[] intAcc = new int[0];
 
-        /** size floats of +0.0. */
-        float[] panel(int size) {
+        /** size floats, +0.0 if {@code zero} (else as the last use left them). */
+        float[] panel(int size, boolean zero) {
             if (panel.length < size) {
                 panel = new float[size];
+            } else if (zero) {
+                Arrays.fill(panel, 0, size, 0.0f);
             }
-            Arrays.fill(panel, 0, size, 0.0f);
             return panel;
         }
 
@@ -257,12 +258,13 @@ final class VectorKernels {
             return acc;
         }
 
-        /** size zeros. */
-        int[] intPanel(int size) {
+        /** size ints, 0 if {@code zero} (else as the last use left them). */
+        int[] intPanel(int size, boolean zero) {
             if (intPanel.length < size) {
                 intPanel = new int[size];
+            } else if (zero) {
+                Arrays.fill(intPanel, 0, size, 0);
             }
-            Arrays.fill(intPanel, 0, size, 0);
             return intPanel;
         }
 
@@ -300,7 +302,7 @@ final class VectorKernels {
             float[] acc = s.acc(t.size());
             for (int kb = 0; kb < k; kb += chunk) {
                 int len = Math.min(chunk, k - kb);
-                float[] panel = s.panel(t.slivers() * MR * len);
+                float[] panel = s.panel(t.slivers() * MR * len, im2col.padded());
                 im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src]);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
@@ -422,7 +424,7 @@ final class VectorKernels {
             int[] acc = s.intAcc(t.size());
             for (int kb = 0; kb < k; kb += KC) {
                 int len = Math.min(KC, k - kb);
-                int[] panel = s.intPanel(t.slivers() * MR * len);
+                int[] panel = s.intPanel(t.slivers() * MR * len, im2col.padded());
                 im2col.pack(t.grp(), t.m0(), t.count(), kb, kb + len, (dst, src) -> panel[dst] = x[src] - zp);
                 for (int c = t.c0(); c < t.c1(); c++) {
                     for (int sl = 0; sl < t.slivers(); sl++) {
