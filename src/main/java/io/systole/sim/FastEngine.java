@@ -27,9 +27,10 @@ public final class FastEngine implements Engine {
     /** System property choosing the scalar path for every layer. */
     public static final String SCALAR_PROPERTY = "systole.sim.scalar";
     /** Output positions per parallel task. */
-    static final int BLOCK = 64;
+    private static final int BLOCK = 64;
 
     private final boolean scalar;
+    private final boolean timed;
 
     /** The engine, scalar if {@value #SCALAR_PROPERTY} says so. */
     public FastEngine() {
@@ -37,7 +38,20 @@ public final class FastEngine implements Engine {
     }
 
     public FastEngine(boolean scalar) {
+        this(scalar, true);
+    }
+
+    private FastEngine(boolean scalar, boolean timed) {
         this.scalar = scalar;
+        this.timed = timed;
+    }
+
+    /**
+     * The same values without running the cycle and memory models, for a device that reports its
+     * own time: statistics hold only MACs and overflow counts ({@link LayerStats#untimed}).
+     */
+    public static FastEngine valuesOnly() {
+        return new FastEngine(Boolean.getBoolean(SCALAR_PROPERTY), false);
     }
 
     @Override
@@ -55,7 +69,8 @@ public final class FastEngine implements Engine {
                     VectorKernels.int8(g, op, input.bytes(), ref.output().bytes(), (Int8Format) cfg.format(), counter);
             default -> perOutput(ref, g, counter);
         }
-        LayerStats stats = Timing.gemm(g, cfg).withOverflows(counter.overflows(), counter.saturations());
+        LayerStats stats = (timed ? Timing.gemm(g, cfg) : LayerStats.untimed(g.name(), g.macs()))
+                .withOverflows(counter.overflows(), counter.saturations());
         return new LayerResult(ref.output(), stats);
     }
 

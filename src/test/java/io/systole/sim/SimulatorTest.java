@@ -49,6 +49,26 @@ class SimulatorTest {
     }
 
     @Test
+    void theValuesOnlyEngineGivesTheSameValuesAndMacsWithoutCycles() {
+        Network net = Zoo.get("tiny");
+        Tensor x = input(net, 2, 5);
+        ArrayConfig cfg = ArrayConfig.DEFAULT.withSize(4, 4);
+        Simulator.Run timed = new Simulator(cfg, new FastEngine()).run(net, x);
+        Simulator.Run untimed = new Simulator(cfg, FastEngine.valuesOnly()).run(net, x);
+        for (Network.Node node : net.nodes()) {
+            Differential.assertSameBits(node.name(), timed.values().get(node.name()),
+                    untimed.values().get(node.name()));
+            LayerStats t = timed.report().layer(node.name());
+            LayerStats u = untimed.report().layer(node.name());
+            assertEquals(t.macs(), u.macs(), node.name());
+            if (t.unit() == LayerStats.Unit.ARRAY) {
+                assertTrue(t.cycles() > 0 && t.macs() > 0, node.name());
+                assertEquals(0, u.cycles(), node.name());
+            }
+        }
+    }
+
+    @Test
     void peAndFastEnginesAgreeOnAWholeNetwork() {
         Network net = Zoo.get("tiny");
         Tensor x = input(net, 2, 4);

@@ -122,9 +122,10 @@ public final class JvmBackend implements Backend {
         List<Network.Node> nodes = stage.nodes();
         long[] start = new long[nodes.size() + 1];
         Simulator.Progress mark = (i, n, name) -> start[i] = System.nanoTime();
+        FastEngine engine = simulated ? new FastEngine() : FastEngine.valuesOnly();
         Simulator.Run run = stage.quantized() == null
-                ? new Simulator(cfg, new FastEngine(), mark).run(stage.network(), input)
-                : new QuantizedSimulator(cfg, new FastEngine(), mark).run(stage.quantized(), stage.network(),
+                ? new Simulator(cfg, engine, mark).run(stage.network(), input)
+                : new QuantizedSimulator(cfg, engine, mark).run(stage.quantized(), stage.network(),
                         stage.input(), input);
         start[nodes.size()] = System.nanoTime();
         Map<String, Tensor> out = new LinkedHashMap<>();
