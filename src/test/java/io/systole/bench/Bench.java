@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  * whether the JVM and OpenCL outputs are bit-identical (both compute in the array's order).
  *
  * <p>Run: {@code mvn -q test-compile exec:java -Dexec.mainClass=io.systole.bench.Bench
- * -Dexec.classpathScope=test} (arguments: repetitions, default 5).
+ * -Dexec.classpathScope=test} (arguments: timed repetitions after a one-second warm-up, default 10).
  */
 public final class Bench {
     private Bench() {
@@ -41,7 +41,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         ArrayConfig cfg = ArrayConfig.preset("16x16-ws");
         List<Case> cases = new ArrayList<>();
         for (int batch : new int[] {1, 64}) {
@@ -125,14 +125,23 @@ public final class Bench {
         return String.format(Locale.ROOT, "%.2f", flopsPerSecond / 1e9);
     }
 
+    /** Warm-up time of every contender on every layer, in seconds. */
+    static final double WARM_UP_SECONDS = 1.0;
+
     interface Step {
         void run() throws Exception;
     }
 
-    /** Best wall time of {@code reps} runs after two warm-up runs, in seconds. */
+    /**
+     * Best wall time of {@code reps} runs, in seconds, after a warm-up of at least 2 runs and
+     * {@value #WARM_UP_SECONDS} s, so that every contender is timed compiled and with its memory
+     * touched (a JIT-compiled kernel reaches its speed after some tens of calls).
+     */
     static double best(int reps, Step s) throws Exception {
-        s.run();
-        s.run();
+        long until = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
+        for (int i = 0; i < 2 || System.nanoTime() < until; i++) {
+            s.run();
+        }
         long best = Long.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
