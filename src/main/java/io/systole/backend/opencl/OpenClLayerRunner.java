@@ -23,10 +23,10 @@ import java.util.List;
  * Strategy}:
  *
  * <ul>
- *   <li>tiled: {@code pack} (im2col into register-tile order), then {@code conv_ws} (weight
- *       slices stationary in local memory, folds of the array's R rows) or {@code conv_os}
- *       (output-stationary), then {@code pool} when pooling is fused: three launches, fast for
- *       large layers;
+ *   <li>tiled: {@code pack} (the input padded, in the packed element type), then {@code
+ *       conv_ws} (register tiles of positions sharing each weight vector, folds of the array's R
+ *       rows) or {@code conv_os} (output-stationary), then {@code pool} when pooling is fused:
+ *       three launches, fast for large layers;
  *   <li>fused: {@code conv_fused}, the convolution, bias, ReLU and pooling in one launch reading
  *       the input directly: small layers pay the launch cost once per fused group.
  * </ul>
@@ -193,7 +193,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
   }
 
   /**
-   * Bytes of device scratch a step needs: the packed reductions of the tiled kernels, the
+   * Bytes of device scratch a step needs: the padded input of the tiled kernels, the
    * accumulators (M, COLS) of the FPGA array.
    */
   private long scratchBytes(ClOp op) {
@@ -205,7 +205,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return (long) gemm.m() * kernels.fpga().get().cols()
           * DeviceLayout.accumulatorBytes(kernels.family());
     }
-    return fused(g) ? 0 : DeviceLayout.packedElements(gemm) * DeviceLayout.PACKED_BYTES;
+    return fused(g) ? 0 : (long) DeviceLayout.paddedElements(gemm) * DeviceLayout.PACKED_BYTES;
   }
 
   private static long inputElements(ClOp op) {
@@ -250,13 +250,13 @@ public final class OpenClLayerRunner implements AutoCloseable {
     }
     ClBuffer channels = upload(DeviceLayout.channels(operands, g.outC()));
     ClBuffer format = upload(DeviceLayout.formatParameters(operands, config, op.relu()));
-    ClBuffer table = upload(DeviceLayout.reductionTable(g));
     int bytes = DeviceLayout.activationBytes(kernels.family());
     ClBuffer out = own(context.createBuffer(count(op.outputShape()) * bytes));
     ClOp.Pool pool = op.pool();
     ClBuffer conv = pool == null ? out : own(context.createBuffer(g.outputElements() * bytes));
     Window w = g.window();
     if (kernels.fpga().isPresent()) {
+      ClBuffer table = upload(DeviceLayout.reductionTable(g));
       ClBuffer weights = upload(DeviceLayout.rawWeights(operands));
       ClKernel kernel = own(kernels.kernel("conv_array"));
       args(kernel, g.inC(), g.inH(), g.inW(), g.groups(), g.outC(), g.outH(), g.outW(), w.sh(),
@@ -268,13 +268,13 @@ public final class OpenClLayerRunner implements AutoCloseable {
     }
     ClBuffer weights = upload(DeviceLayout.weights(operands, g));
     boolean os = config.dataflow() == Dataflow.OS;
-    int tiles = DeviceLayout.tiles(g);
     int panels = DeviceLayout.panels(g);
     if (fused(op)) {
       Window pw = pool == null ? IDENTITY : pool.geometry().window();
       int[] shape = op.outputShape();
       ClBuffer poolFormat =
           upload(DeviceLayout.poolParameters(config, pool == null ? 0 : pool.zeroPoint()));
+      ClBuffer table = upload(DeviceLayout.reductionTable(g));
       ClKernel kernel = own(kernels.kernel("conv_fused"));
       args(kernel, g.inC(), g.inH(), g.inW(), g.groups(), g.outC(), g.outH(), g.outW(),
           w.sh(), w.sw(), w.ph(), w.pw(), g.k(), g.n(), panels, os ? g.k() : config.rows(),
@@ -287,26 +287,24 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return new Step(op, List.of(launch(op.name() + " conv_fused", kernel, global)), out);
     }
     List<Launch> launches = new ArrayList<>();
+    int hp = DeviceLayout.paddedHeight(g);
+    int wp = DeviceLayout.paddedWidth(g);
+    int rows = g.batch() * g.inC() * hp;
     ClKernel pack = own(kernels.kernel("pack"));
-    args(pack, g.m(), g.outH(), g.outW(), g.inC(), g.inH(), g.inW(), g.groups(), w.sh(), w.sw(),
-        w.ph(), w.pw(), g.k(), tiles, table, format, in, scratch);
-    long chunks = (g.k() + DeviceLayout.PACK_K - 1) / DeviceLayout.PACK_K;
-    launches.add(launch(op.name() + " pack", pack,
-        new long[] {roundUp(tiles, DeviceLayout.WG), chunks, g.groups()}));
-    int hw = g.outH() * g.outW();
-    String variant = DeviceLayout.saturating(config) ? "_v1" : "";
-    long[] global = {roundUp(tiles, DeviceLayout.WG), panels, g.groups()};
-    if (os) {
-      ClKernel kernel = own(kernels.kernel("conv_os" + variant));
-      args(kernel, g.m(), g.k(), g.n(), tiles, panels, g.outC(), hw, scratch, weights, channels,
-          format, conv);
-      launches.add(launch(op.name() + " conv_os", kernel, global));
-    } else {
-      ClKernel kernel = own(kernels.kernel("conv_ws" + variant));
-      args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(), hw, scratch,
-          weights, channels, format, conv);
-      launches.add(launch(op.name() + " conv_ws", kernel, global));
-    }
+    args(pack, rows, g.inH(), g.inW(), hp, wp, w.ph(), w.pw(), format, in, scratch);
+    launches.add(
+        launch(op.name() + " pack", pack, new long[] {roundUp(rows, DeviceLayout.WG), 1, 1}));
+    int tiles = DeviceLayout.tiles(g);
+    ClBuffer positions = upload(DeviceLayout.positionTable(g));
+    ClBuffer offsets = upload(DeviceLayout.reductionOffsets(g));
+    String base = os ? "conv_os" : "conv_ws";
+    ClKernel kernel =
+        own(kernels.kernel(base + (DeviceLayout.saturating(config) ? "_v1" : "")));
+    args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(),
+        g.outH() * g.outW(), g.inC() / g.groups() * hp * wp, positions, offsets, scratch, weights,
+        channels, format, conv);
+    launches.add(launch(op.name() + " " + base, kernel,
+        new long[] {roundUp(tiles, DeviceLayout.WG), panels, g.groups()}));
     if (pool != null) {
       launches.add(pool(pool, conv, out));
     }
