@@ -17,7 +17,7 @@
 //   w    (groups, NP, K, NR) packed weights, NP = ceil(N / NR): panel p holds channels
 //        p*NR .. p*NR + NR-1 side by side for each k (zeros past N)
 //   chan (outC) per-channel data of the format; fmt: the format's parameters
-// A work-item owns a register tile of MR positions x NR channels; each of its NR-lane vectors
+// A register tile is MR positions x NR channels of partial sums; each of its NR-lane vectors
 // holds one position's outputs, so every output keeps the order of the array it reproduces.
 
 // The padded input xp of the tiled kernels: one work-item per padded row
@@ -63,62 +63,71 @@ static inline void store_tile(const vec_t *acc, int t, int np, int g, int M, int
   }
 }
 
-// Tiled convolution: one work-item per register tile t of MR positions and panel np of NR
-// channels of group g, global (MT rounded up, NP, groups), MT = ceil(M / MR). At each reduction
-// index every position of the tile takes the same weight vector of the panel: the weights stay
-// put while positions stream past them. Indices go in folds of `fold`: a fold's partial sums
-// start at zero and take one mac step per index in order, then join the accumulators in fold
-// order (weight-stationary: fold = R, the array's rows), or settle as the outputs
-// (output-stationary, os = 1: fold = K, one chain in one PE). Bias and conversion come last.
-// The kernels conv_ws, conv_ws_v1, conv_os and conv_os_v1 run it for weight- and
-// output-stationary arrays and arithmetic variant 0 and 1 (v_variant); conv_os ignores R.
+// Tiled convolution: one work-item per `tiles` consecutive register tiles (at most TT) of MR
+// positions, and panel np of NR channels of group g, global (ceil(MT / tiles) rounded up, NP,
+// groups), MT = ceil(M / MR). At each reduction index every position of a tile takes the same
+// weight vector of the panel: the weights stay put while positions stream past them, and the
+// work-item's tiles take each fold's weights in turn while they are in the cache. Indices go in
+// folds of `fold`: a fold's partial sums start at zero and take one mac step per index in
+// order, then join the accumulators in fold order (weight-stationary: fold = R, the array's
+// rows), or settle as the outputs (output-stationary, os = 1: fold = K, one chain in one PE).
+// Bias and conversion come last. The kernels conv_ws, conv_ws_v1, conv_os and conv_os_v1 run it
+// for weight- and output-stationary arrays and arithmetic variant 0 and 1 (v_variant); conv_os
+// ignores R.
 #define CONV_PARAMS                                                                          \
-  const int M, const int K, const int N, const int MT, const int NP, const int R,           \
-      const int outC, const int HW, const int gstride, __global const int *ptab,            \
+  const int M, const int K, const int N, const int MT, const int tiles, const int NP,       \
+      const int R, const int outC, const int HW, const int gstride, __global const int *ptab, \
       __global const int *koff, __global const pk_t *xp, __global const w_t *w,            \
       __global const chan_t *chan, __global const int *fmtp, __global x_t *y
-#define CONV_ARGS M, K, N, MT, NP, R, outC, HW, gstride, ptab, koff, xp, w, chan, fmtp, y
+#define CONV_ARGS M, K, N, MT, tiles, NP, R, outC, HW, gstride, ptab, koff, xp, w, chan, fmtp, y
 
 static inline void conv_tiled(CONV_PARAMS, const int fold, const int os, const int variant) {
-  const int t = get_global_id(0);
+  const int t0 = get_global_id(0) * tiles;
   const int np = get_global_id(1);
   const int g = get_global_id(2);
-  if (t >= MT) {
+  if (t0 >= MT) {
     return;
   }
+  const int nt = min(tiles, MT - t0);
   const fmt_t f = fmt_load(fmtp);
-  __global const pk_t *xt[MR];  // each position's window; positions past M repeat the last
-#pragma unroll
-  for (int i = 0; i < MR; i++) {
-    xt[i] = xp + (size_t) g * gstride + ptab[min(t * MR + i, M - 1)];
-  }
   __global const w_t *wp = w + (size_t) (g * NP + np) * K * NR;
-  vec_t acc[MR];
+  vec_t acc[TT][MR];
+  for (int j = 0; j < nt; j++) {
 #pragma unroll
-  for (int i = 0; i < MR; i++) {
-    acc[i] = v_zero();
+    for (int i = 0; i < MR; i++) {
+      acc[j][i] = v_zero();
+    }
   }
   for (int k0 = 0; k0 < K; k0 += fold) {
     const int k1 = min(K, k0 + fold);
-    vec_t p[MR];
-#pragma unroll
-    for (int i = 0; i < MR; i++) {
-      p[i] = v_zero();
-    }
-    for (int k = k0; k < k1; k++) {
-      const int o = koff[k];
-      const vec_t wv = v_wg(wp + k * NR);
+    for (int j = 0; j < nt; j++) {
+      __global const pk_t *xt[MR];  // each position's window; positions past M repeat the last
 #pragma unroll
       for (int i = 0; i < MR; i++) {
-        p[i] = v_mac(p[i], xt[i][o], wv, f, variant);
+        xt[i] = xp + (size_t) g * gstride + ptab[min((t0 + j) * MR + i, M - 1)];
+      }
+      vec_t p[MR];
+#pragma unroll
+      for (int i = 0; i < MR; i++) {
+        p[i] = v_zero();
+      }
+      for (int k = k0; k < k1; k++) {
+        const int o = koff[k];
+        const vec_t wv = v_wg(wp + k * NR);
+#pragma unroll
+        for (int i = 0; i < MR; i++) {
+          p[i] = v_mac(p[i], xt[i][o], wv, f, variant);
+        }
+      }
+#pragma unroll
+      for (int i = 0; i < MR; i++) {
+        acc[j][i] = os ? v_settle(p[i], f) : v_fold(acc[j][i], p[i], f);
       }
     }
-#pragma unroll
-    for (int i = 0; i < MR; i++) {
-      acc[i] = os ? v_settle(p[i], f) : v_fold(acc[i], p[i], f);
-    }
   }
-  store_tile(acc, t, np, g, M, N, outC, HW, chan, f, y);
+  for (int j = 0; j < nt; j++) {
+    store_tile(acc[j], t0 + j, np, g, M, N, outC, HW, chan, f, y);
+  }
 }
 
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))

@@ -11,11 +11,12 @@
 //   settle(p)       p                     p (see v_settle)             p
 //   finish(acc, o)  acc + bias, ReLU      bias, requantize, ReLU clamp FixedMac.finish
 
-// Tile sizes come from the host's build options: -DMR (positions per work-item), -DNR (output
-// channels per vector: 16 lanes) and -DWG (work-items per work-group of the packing and
-// convolution kernels, which the host always launches in groups of (WG, 1, 1)).
-#if !defined(MR) || !defined(NR) || !defined(WG) || NR != 16
-#error "build with -DMR, -DWG and -DNR=16"
+// Tile sizes come from the host's build options: -DMR (positions per register tile), -DNR
+// (output channels per vector: 16 lanes), -DTT (register tiles per work-item of the tiled
+// kernels, at most) and -DWG (work-items per work-group of the packing and convolution kernels,
+// which the host always launches in groups of (WG, 1, 1)).
+#if !defined(MR) || !defined(NR) || !defined(TT) || !defined(WG) || NR != 16
+#error "build with -DMR, -DTT, -DWG and -DNR=16"
 #endif
 
 #ifdef __clang__

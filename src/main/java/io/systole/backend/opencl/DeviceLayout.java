@@ -18,14 +18,20 @@ import io.systole.sim.Operands;
  */
 final class DeviceLayout {
   /**
-   * Positions per work-item: rows of a register tile. With {@link #NR} it sets the tile that
-   * stays in registers: 5 x 16 floats are ten AVX2 vectors of partial sums, enough independent
-   * fused multiply-add chains to keep both FMA units busy, with room left for the weights.
+   * Positions per register tile: its rows. With {@link #NR} it sets the tile that stays in
+   * registers: 5 x 16 floats are ten AVX2 vectors of partial sums, enough independent fused
+   * multiply-add chains to keep both FMA units busy, with room left for the weights.
    */
   static final int MR = 5;
 
-  /** Output channels per work-item: the lanes of one vector. */
+  /** Output channels per register tile and per conv_fused work-item: the lanes of one vector. */
   static final int NR = 16;
+
+  /**
+   * Register tiles a work-item of the tiled kernels holds at most: their accumulators wait in
+   * its private memory while each fold's weights serve all of them from the L1 cache.
+   */
+  static final int TT = 8;
 
   /** Work-items per work-group of the packing and convolution kernels. */
   static final int WG = 8;
@@ -34,7 +40,7 @@ final class DeviceLayout {
 
   /** The build options giving the kernels these tile sizes. */
   static String tileOptions() {
-    return " -DMR=" + MR + " -DNR=" + NR + " -DWG=" + WG;
+    return " -DMR=" + MR + " -DNR=" + NR + " -DTT=" + TT + " -DWG=" + WG;
   }
 
   /**
@@ -49,6 +55,15 @@ final class DeviceLayout {
   /** Position tiles of a group, MT = ceil(M / MR). */
   static int tiles(ImplicitGemm g) {
     return (g.m() + MR - 1) / MR;
+  }
+
+  /**
+   * Register tiles per work-item of the tiled kernels on a device of {@code units} compute
+   * units: up to {@link #TT}, while the layer still gives at least four work-groups per unit.
+   */
+  static int tilesPerItem(ImplicitGemm g, int units) {
+    long items = (long) tiles(g) * panels(g) * g.groups();
+    return Math.clamp(items / (4L * WG * units), 1, TT);
   }
 
   /** Channel panels of a group, NP = ceil(N / NR). */

@@ -11,6 +11,7 @@ import io.systole.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Runs a stage of {@link ClOp}s on one OpenCL device with the arithmetic of one array
@@ -82,6 +83,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
   private final ConvKernels kernels;
   private final ArrayConfig config;
   private final Strategy strategy;
+  private final ToIntFunction<ImplicitGemm> tilesPerItem;
   private final ClContext context;
   private final ClQueue queue;
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -91,10 +93,15 @@ public final class OpenClLayerRunner implements AutoCloseable {
   private long inputElements;
   private ClBuffer scratch;
 
-  private OpenClLayerRunner(ConvKernels kernels, ArrayConfig config, Strategy strategy) {
+  private OpenClLayerRunner(
+      ConvKernels kernels,
+      ArrayConfig config,
+      Strategy strategy,
+      ToIntFunction<ImplicitGemm> tilesPerItem) {
     this.kernels = kernels;
     this.config = config;
     this.strategy = strategy;
+    this.tilesPerItem = tilesPerItem;
     this.context = kernels.context();
     this.queue = context.createQueue();
   }
@@ -116,6 +123,21 @@ public final class OpenClLayerRunner implements AutoCloseable {
    */
   public static OpenClLayerRunner create(
       ConvKernels kernels, ArrayConfig config, List<? extends ClOp> ops, Strategy strategy) {
+    int units = kernels.context().device().computeUnits();
+    return create(kernels, config, ops, strategy, g -> DeviceLayout.tilesPerItem(g, units));
+  }
+
+  /**
+   * As {@link #create(ConvKernels, ArrayConfig, List, Strategy)}, with the register tiles each
+   * work-item of the tiled kernels holds given per layer (1 to {@link DeviceLayout#TT}) instead
+   * of chosen for the device: tests reach every way of sharing the tiles out this way.
+   */
+  static OpenClLayerRunner create(
+      ConvKernels kernels,
+      ArrayConfig config,
+      List<? extends ClOp> ops,
+      Strategy strategy,
+      ToIntFunction<ImplicitGemm> tilesPerItem) {
     if (ConvKernels.Family.of(config.format()) != kernels.family()) {
       throw new IllegalArgumentException(
           "array '" + config.name() + "' is " + config.format() + " but the kernels are "
@@ -132,7 +154,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
                 + " array, not " + config);
       }
     });
-    OpenClLayerRunner runner = new OpenClLayerRunner(kernels, config, strategy);
+    OpenClLayerRunner runner = new OpenClLayerRunner(kernels, config, strategy, tilesPerItem);
     try {
       runner.prepare(ops);
       return runner;
@@ -295,16 +317,23 @@ public final class OpenClLayerRunner implements AutoCloseable {
     launches.add(
         launch(op.name() + " pack", pack, new long[] {roundUp(rows, DeviceLayout.WG), 1, 1}));
     int tiles = DeviceLayout.tiles(g);
+    int perItem = tilesPerItem.applyAsInt(g);
+    if (perItem < 1 || perItem > DeviceLayout.TT) {
+      throw new IllegalArgumentException(
+          "step '" + op.name() + "': " + perItem + " register tiles per work-item; the kernels"
+              + " hold 1 to " + DeviceLayout.TT);
+    }
     ClBuffer positions = upload(DeviceLayout.positionTable(g));
     ClBuffer offsets = upload(DeviceLayout.reductionOffsets(g));
     String base = os ? "conv_os" : "conv_ws";
     ClKernel kernel =
         own(kernels.kernel(base + (DeviceLayout.saturating(config) ? "_v1" : "")));
-    args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(),
+    args(kernel, g.m(), g.k(), g.n(), tiles, perItem, panels, config.rows(), g.outC(),
         g.outH() * g.outW(), g.inC() / g.groups() * hp * wp, positions, offsets, scratch, weights,
         channels, format, conv);
+    long items = (tiles + perItem - 1) / perItem;
     launches.add(launch(op.name() + " " + base, kernel,
-        new long[] {roundUp(tiles, DeviceLayout.WG), panels, g.groups()}));
+        new long[] {roundUp(items, DeviceLayout.WG), panels, g.groups()}));
     if (pool != null) {
       launches.add(pool(pool, conv, out));
     }
