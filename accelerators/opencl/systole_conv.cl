@@ -7,7 +7,8 @@
 // Device layouts, row-major:
 //   x    (batch, inC, inH, inW) activations; y (batch, outC, outH, outW)
 //   xp   (batch, inC, Hp, Wp) packed elements: x padded to Hp = inH + 2 pH rows and
-//        Wp = inW + 2 pW columns, the format's zero on the border (what the tiled kernels read)
+//        Wp = inW + 2 pW columns, the format's zero on the border (what the tiled kernels read;
+//        x itself when nothing pads and activations are packed elements already)
 //   ptab (M) int: where position m's window starts in xp, (b * inC * Hp + oy * sH) * Wp + ox * sW,
 //        for group 0; group g starts gstride = inC/groups * Hp * Wp elements further
 //   koff (K) int: where index k reads, from its window's start, (ci * Hp + ky * dH) * Wp + kx * dW

@@ -84,6 +84,15 @@ final class DeviceLayout {
     return family == ConvKernels.Family.FIXED ? 8 : 4;
   }
 
+  /**
+   * Whether the tiled kernels need {@code pack} to write their padded input: when the window
+   * pads, or when an activation is not already a packed element (int8 packs x - zp as an int).
+   * Otherwise they read the activations themselves.
+   */
+  static boolean packs(ImplicitGemm g, ConvKernels.Family family) {
+    return g.window().ph() > 0 || g.window().pw() > 0 || family == ConvKernels.Family.INT8;
+  }
+
   /** Rows of the padded input, Hp = inH + 2 pH. */
   static int paddedHeight(ImplicitGemm g) {
     return g.inH() + 2 * g.window().ph();

@@ -24,10 +24,10 @@ import java.util.function.ToIntFunction;
  * Strategy}:
  *
  * <ul>
- *   <li>tiled: {@code pack} (the input padded, in the packed element type), then {@code
- *       conv_ws} (register tiles of positions sharing each weight vector, folds of the array's R
- *       rows) or {@code conv_os} (output-stationary), then {@code pool} when pooling is fused:
- *       three launches, fast for large layers;
+ *   <li>tiled: {@code pack} (the input padded, in the packed element type; skipped when
+ *       neither is needed), then {@code conv_ws} (register tiles of positions sharing each
+ *       weight vector, folds of the array's R rows) or {@code conv_os} (output-stationary), then
+ *       {@code pool} when pooling is fused: up to three launches, fast for large layers;
  *   <li>fused: {@code conv_fused}, the convolution, bias, ReLU and pooling in one launch reading
  *       the input directly: small layers pay the launch cost once per fused group.
  * </ul>
@@ -227,7 +227,9 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return (long) gemm.m() * kernels.fpga().get().cols()
           * DeviceLayout.accumulatorBytes(kernels.family());
     }
-    return fused(g) ? 0 : (long) DeviceLayout.paddedElements(gemm) * DeviceLayout.PACKED_BYTES;
+    return fused(g) || !DeviceLayout.packs(gemm, kernels.family())
+        ? 0
+        : (long) DeviceLayout.paddedElements(gemm) * DeviceLayout.PACKED_BYTES;
   }
 
   private static long inputElements(ClOp op) {
@@ -311,11 +313,15 @@ public final class OpenClLayerRunner implements AutoCloseable {
     List<Launch> launches = new ArrayList<>();
     int hp = DeviceLayout.paddedHeight(g);
     int wp = DeviceLayout.paddedWidth(g);
-    int rows = g.batch() * g.inC() * hp;
-    ClKernel pack = own(kernels.kernel("pack"));
-    args(pack, rows, g.inH(), g.inW(), hp, wp, w.ph(), w.pw(), format, in, scratch);
-    launches.add(
-        launch(op.name() + " pack", pack, new long[] {roundUp(rows, DeviceLayout.WG), 1, 1}));
+    ClBuffer padded = in;
+    if (DeviceLayout.packs(g, kernels.family())) {
+      int rows = g.batch() * g.inC() * hp;
+      ClKernel pack = own(kernels.kernel("pack"));
+      args(pack, rows, g.inH(), g.inW(), hp, wp, w.ph(), w.pw(), format, in, scratch);
+      launches.add(
+          launch(op.name() + " pack", pack, new long[] {roundUp(rows, DeviceLayout.WG), 1, 1}));
+      padded = scratch;
+    }
     int tiles = DeviceLayout.tiles(g);
     int perItem = tilesPerItem.applyAsInt(g);
     if (perItem < 1 || perItem > DeviceLayout.TT) {
@@ -329,7 +335,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
     ClKernel kernel =
         own(kernels.kernel(base + (DeviceLayout.saturating(config) ? "_v1" : "")));
     args(kernel, g.m(), g.k(), g.n(), tiles, perItem, panels, config.rows(), g.outC(),
-        g.outH() * g.outW(), g.inC() / g.groups() * hp * wp, positions, offsets, scratch, weights,
+        g.outH() * g.outW(), g.inC() / g.groups() * hp * wp, positions, offsets, padded, weights,
         channels, format, conv);
     long items = (tiles + perItem - 1) / perItem;
     launches.add(launch(op.name() + " " + base, kernel,
