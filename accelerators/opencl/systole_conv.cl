@@ -76,10 +76,11 @@ static inline void store_tile(const vec_t *acc, int t, int np, int g, int M, int
 // for weight- and output-stationary arrays and arithmetic variant 0 and 1 (v_variant); conv_os
 // ignores R.
 #define CONV_PARAMS                                                                          \
-  const int M, const int K, const int N, const int MT, const int tiles, const int NP,       \
-      const int R, const int outC, const int HW, const int gstride, __global const int *ptab, \
-      __global const int *koff, __global const pk_t *xp, __global const w_t *w,            \
-      __global const chan_t *chan, __global const int *fmtp, __global x_t *y
+  const int M, const int K, const int N, const int MT, const int tiles, const int NP,        \
+      const int R, const int outC, const int HW, const int gstride,                          \
+      __global const int *ptab, __global const int *koff, __global const pk_t *xp,           \
+      __global const w_t *w, __global const chan_t *chan, __global const int *fmtp,          \
+      __global x_t *y
 #define CONV_ARGS M, K, N, MT, tiles, NP, R, outC, HW, gstride, ptab, koff, xp, w, chan, fmtp, y
 
 static inline void conv_tiled(CONV_PARAMS, const int fold, const int os, const int variant) {
