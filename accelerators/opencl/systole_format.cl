@@ -20,7 +20,7 @@
 #endif
 
 #ifdef __clang__
-// 16-lane vectors go between inlined helpers only; clang's note that an x86 call without
+// 16-lane vectors go between inlined functions only; clang's note that an x86 call without
 // AVX-512 would pass them differently concerns no call that remains.
 #pragma clang diagnostic ignored "-Wpsabi"
 #endif
