@@ -6,53 +6,39 @@
 //   N = outC / groups channels            o = g * N + n
 // Device layouts, row-major:
 //   x    (batch, inC, inH, inW) activations; y (batch, outC, outH, outW)
-//   ktab (K) int4 (ci * inH * inW, ky * dH, kx * dW, 0): where index k reads, from a position's
-//        top-left input corner (oy * sH - pH, ox * sW - pW) in channel g * inC/groups
-//   a    (groups, MT, K, MR) packed reductions, MT = ceil(M / MR): tile t holds positions
-//        t*MR .. t*MR + MR-1 side by side for each k (the format's zero on padding)
+//   xp   (batch, inC, Hp, Wp) packed elements: x padded to Hp = inH + 2 pH rows and
+//        Wp = inW + 2 pW columns, the format's zero on the border (what the tiled kernels read;
+//        x itself when nothing pads and activations are packed elements already)
+//   ptab (M) int: where position m's window starts in xp, (b * inC * Hp + oy * sH) * Wp + ox * sW,
+//        for group 0; group g starts gstride = inC/groups * Hp * Wp elements further
+//   koff (K) int: where index k reads, from its window's start, (ci * Hp + ky * dH) * Wp + kx * dW
+//   ktab (K) int4 (ci * inH * inW, ky * dH, kx * dW, 0): the same for conv_fused, which reads x
+//        from a position's top-left input corner (oy * sH - pH, ox * sW - pW) in channel
+//        g * inC/groups, unpadded
 //   w    (groups, NP, K, NR) packed weights, NP = ceil(N / NR): panel p holds channels
 //        p*NR .. p*NR + NR-1 side by side for each k (zeros past N)
 //   chan (outC) per-channel data of the format; fmt: the format's parameters
-// A work-item owns a register tile of MR positions x NR channels; each of its NR-lane vectors
+// A register tile is MR positions x NR channels of partial sums; each of its NR-lane vectors
 // holds one position's outputs, so every output keeps the order of the array it reproduces.
 
-// im2col into register-tile order: one work-item per tile t of MR positions and chunk of PACK_K
-// reduction indices of group g, global (MT rounded up, ceil(K / PACK_K), groups). For each k it
-// writes the tile's MR elements side by side; positions past M get the format's zero.
+// The padded input xp of the tiled kernels: one work-item per padded row
+// r = (b * inC + c) * Hp + py of the rows = batch * inC * Hp, global (rows rounded up).
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
-void KERNEL_NAME(pack)(const int M, const int outH, const int outW, const int inC, const int inH,
-                       const int inW, const int groups, const int sh, const int sw, const int ph,
-                       const int pw, const int K, const int MT, __global const int4 *ktab,
-                       __global const int *fmtp, __global const x_t *x, __global pk_t *a) {
-  const int t = get_global_id(0);
-  const int k0 = get_global_id(1) * PACK_K;
-  const int g = get_global_id(2);
-  if (t >= MT) {
+void KERNEL_NAME(pack)(const int rows, const int inH, const int inW, const int Hp, const int Wp,
+                       const int ph, const int pw, __global const int *fmtp,
+                       __global const x_t *x, __global pk_t *xp) {
+  const int r = get_global_id(0);
+  if (r >= rows) {
     return;
   }
   const fmt_t f = fmt_load(fmtp);
-  int base[MR];  // where each position's input channels of group g begin
-  int y0[MR];    // each position's top-left input row and column
-  int x0[MR];
-  bool live[MR];
-#pragma unroll
-  for (int i = 0; i < MR; i++) {
-    const int m = min(t * MR + i, M - 1);
-    live[i] = t * MR + i < M;
-    base[i] = (m / (outW * outH) * inC + g * (inC / groups)) * inH * inW;
-    y0[i] = m / outW % outH * sh - ph;
-    x0[i] = m % outW * sw - pw;
-  }
-  __global pk_t *dst = a + (size_t) (g * MT + t) * K * MR;
-  for (int k = k0; k < min(K, k0 + PACK_K); k++) {
-    const int4 tk = ktab[k];
-#pragma unroll
-    for (int i = 0; i < MR; i++) {
-      const int iy = y0[i] + tk.y;
-      const int ix = x0[i] + tk.z;
-      const bool inside = live[i] && iy >= 0 && iy < inH && ix >= 0 && ix < inW;
-      dst[k * MR + i] = inside ? pk_from(x[base[i] + tk.x + iy * inW + ix], f) : pk_pad(f);
-    }
+  const int iy = r % Hp - ph;
+  const bool row = iy >= 0 && iy < inH;
+  __global const x_t *src = x + ((size_t) (r / Hp) * inH + (row ? iy : 0)) * inW;
+  __global pk_t *dst = xp + (size_t) r * Wp;
+  for (int px = 0; px < Wp; px++) {
+    const int ix = px - pw;
+    dst[px] = row && ix >= 0 && ix < inW ? pk_from(src[ix], f) : pk_pad(f);
   }
 }
 
@@ -78,150 +64,92 @@ static inline void store_tile(const vec_t *acc, int t, int np, int g, int M, int
   }
 }
 
-// One slice of conv_ws for one work-item: the reduction indices [s0, s1) of its MR positions
-// against the slice's weights in local memory, fold by fold; fold_end is where the current fold
-// ends (it may lie beyond the slice). Partial sums p and accumulators acc are copied in and out,
-// so that within the slice they stay in registers. The variant (v_variant) is a constant of
-// each kernel, which the compiler folds into the inner loop.
-static inline int ws_slice(vec_t *p, vec_t *acc, __global const pk_t *at,
-                           __local const w_t *slice, int s0, int s1, int fold_end, int K,
-                           int R, fmt_t f, const int variant) {
-  vec_t sp[MR];
-  vec_t sacc[MR];
-#pragma unroll
-  for (int i = 0; i < MR; i++) {
-    sp[i] = p[i];
-    sacc[i] = acc[i];
-  }
-  for (int k0 = s0, end; k0 < s1; k0 = end) {
-    end = min(s1, fold_end);
-    for (int k = k0; k < end; k++) {
-      const vec_t wv = v_wl(slice + (k - s0) * NR);
-#pragma unroll
-      for (int i = 0; i < MR; i++) {
-        sp[i] = v_mac(sp[i], at[k * MR + i], wv, f, variant);
-      }
-    }
-    if (end == fold_end) {
-#pragma unroll
-      for (int i = 0; i < MR; i++) {
-        sacc[i] = v_fold(sacc[i], sp[i], f);
-        sp[i] = v_zero();
-      }
-      fold_end = min(K, fold_end + R);
-    }
-  }
-#pragma unroll
-  for (int i = 0; i < MR; i++) {
-    p[i] = sp[i];
-    acc[i] = sacc[i];
-  }
-  return fold_end;
-}
+// Tiled convolution: one work-item per `tiles` consecutive register tiles (at most TT) of MR
+// positions, and panel np of NR channels of group g, global (ceil(MT / tiles) rounded up, NP,
+// groups), MT = ceil(M / MR). At each reduction index every position of a tile takes the same
+// weight vector of the panel: the weights stay put while positions stream past them, and the
+// work-item's tiles take each fold's weights in turn while they are in the cache. Indices go in
+// folds of `fold`: a fold's partial sums start at zero and take one mac step per index in
+// order, then join the accumulators in fold order (weight-stationary: fold = R, the array's
+// rows), or settle as the outputs (output-stationary, os = 1: fold = K, one chain in one PE).
+// Bias and conversion come last. The kernels conv_ws, conv_ws_v1, conv_os and conv_os_v1 run it
+// for weight- and output-stationary arrays and arithmetic variant 0 and 1 (v_variant); conv_os
+// ignores R.
+#define CONV_PARAMS                                                                          \
+  const int M, const int K, const int N, const int MT, const int tiles, const int NP,        \
+      const int R, const int outC, const int HW, const int gstride,                          \
+      __global const int *ptab, __global const int *koff, __global const pk_t *xp,           \
+      __global const w_t *w, __global const chan_t *chan, __global const int *fmtp,          \
+      __global x_t *y
+#define CONV_ARGS M, K, N, MT, tiles, NP, R, outC, HW, gstride, ptab, koff, xp, w, chan, fmtp, y
 
-// Weight-stationary: the work-group holds a slice of KT reduction indices x NR channels of the
-// filter bank in local memory while its WG work-items stream WG * MR positions past it; each
-// slice is loaded once and used by every position of the group. Folds of R reduction indices
-// (the array's rows): a fold's partial sums start at zero, take R mac steps in order and join the
-// accumulators in fold order; a fold may span slices. Bias and conversion come last.
-// Work-items past the last tile only help load the slices. global (MT rounded up, NP, groups).
-// The kernels conv_ws and conv_ws_v1 run it for arithmetic variant 0 and 1 (v_variant).
-#define CONV_WS_PARAMS                                                                      \
-  const int M, const int K, const int N, const int MT, const int NP, const int R,          \
-      const int outC, const int HW, __global const pk_t *a, __global const w_t *w,         \
-      __global const chan_t *chan, __global const int *fmtp, __global x_t *y
-#define CONV_WS_ARGS M, K, N, MT, NP, R, outC, HW, a, w, chan, fmtp, y
-
-static inline void conv_ws(CONV_WS_PARAMS, __local w_t *slice, const int variant) {
-  const int t = get_global_id(0);
+static inline void conv_tiled(CONV_PARAMS, const int fold, const int os, const int variant) {
+  const int t0 = get_global_id(0) * tiles;
   const int np = get_global_id(1);
   const int g = get_global_id(2);
-  const int lid = get_local_id(0);
-  const int lsize = get_local_size(0);
-  const fmt_t f = fmt_load(fmtp);
-  __global const pk_t *at = a + (size_t) (g * MT + min(t, MT - 1)) * K * MR;
-  __global const w_t *wp = w + (size_t) (g * NP + np) * K * NR;
-  vec_t acc[MR];
-  vec_t p[MR];
-  for (int i = 0; i < MR; i++) {
-    acc[i] = v_zero();
-    p[i] = v_zero();
-  }
-  int fold_end = min(K, R);  // where the current fold ends
-  for (int s0 = 0; s0 < K; s0 += KT) {
-    const int s1 = min(K, s0 + KT);
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int e = lid; e < (s1 - s0) * NR; e += lsize) {
-      slice[e] = wp[s0 * NR + e];
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (t < MT) {
-      fold_end = ws_slice(p, acc, at, slice, s0, s1, fold_end, K, R, f, variant);
-    }
-  }
-  if (t < MT) {
-    store_tile(acc, t, np, g, M, N, outC, HW, chan, f, y);
-  }
-}
-
-__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
-void KERNEL_NAME(conv_ws)(CONV_WS_PARAMS) {
-  __local w_t slice[KT * NR];
-  conv_ws(CONV_WS_ARGS, slice, 0);
-}
-
-__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
-void KERNEL_NAME(conv_ws_v1)(CONV_WS_PARAMS) {
-  __local w_t slice[KT * NR];
-  conv_ws(CONV_WS_ARGS, slice, 1);
-}
-
-// Output-stationary: each work-item keeps its MR x NR outputs in registers and accumulates all
-// of K in order, while packed inputs and weights stream past. global (MT rounded up, NP, groups).
-// The kernels conv_os and conv_os_v1 run it for arithmetic variant 0 and 1 (v_variant).
-#define CONV_OS_PARAMS                                                                      \
-  const int M, const int K, const int N, const int MT, const int NP, const int outC,       \
-      const int HW, __global const pk_t *a, __global const w_t *w,                         \
-      __global const chan_t *chan, __global const int *fmtp, __global x_t *y
-#define CONV_OS_ARGS M, K, N, MT, NP, outC, HW, a, w, chan, fmtp, y
-
-static inline void conv_os(CONV_OS_PARAMS, const int variant) {
-  const int t = get_global_id(0);
-  const int np = get_global_id(1);
-  const int g = get_global_id(2);
-  if (t >= MT) {
+  if (t0 >= MT) {
     return;
   }
+  const int nt = min(tiles, MT - t0);
   const fmt_t f = fmt_load(fmtp);
-  __global const pk_t *at = a + (size_t) (g * MT + t) * K * MR;
   __global const w_t *wp = w + (size_t) (g * NP + np) * K * NR;
-  vec_t p[MR];
-#pragma unroll
-  for (int i = 0; i < MR; i++) {
-    p[i] = v_zero();
-  }
-  for (int k = 0; k < K; k++) {
-    const vec_t wv = v_wg(wp + k * NR);
+  vec_t acc[TT][MR];
+  for (int j = 0; j < nt; j++) {
 #pragma unroll
     for (int i = 0; i < MR; i++) {
-      p[i] = v_mac(p[i], at[k * MR + i], wv, f, variant);
+      acc[j][i] = v_zero();
     }
   }
+  for (int k0 = 0; k0 < K; k0 += fold) {
+    const int k1 = min(K, k0 + fold);
+    for (int j = 0; j < nt; j++) {
+      __global const pk_t *xt[MR];  // each position's window; positions past M repeat the last
 #pragma unroll
-  for (int i = 0; i < MR; i++) {
-    p[i] = v_settle(p[i], f);
+      for (int i = 0; i < MR; i++) {
+        xt[i] = xp + (size_t) g * gstride + ptab[min((t0 + j) * MR + i, M - 1)];
+      }
+      vec_t p[MR];
+#pragma unroll
+      for (int i = 0; i < MR; i++) {
+        p[i] = v_zero();
+      }
+      for (int k = k0; k < k1; k++) {
+        const int o = koff[k];
+        const vec_t wv = v_wg(wp + k * NR);
+#pragma unroll
+        for (int i = 0; i < MR; i++) {
+          p[i] = v_mac(p[i], xt[i][o], wv, f, variant);
+        }
+      }
+#pragma unroll
+      for (int i = 0; i < MR; i++) {
+        acc[j][i] = os ? v_settle(p[i], f) : v_fold(acc[j][i], p[i], f);
+      }
+    }
   }
-  store_tile(p, t, np, g, M, N, outC, HW, chan, f, y);
+  for (int j = 0; j < nt; j++) {
+    store_tile(acc[j], t0 + j, np, g, M, N, outC, HW, chan, f, y);
+  }
 }
 
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
-void KERNEL_NAME(conv_os)(CONV_OS_PARAMS) {
-  conv_os(CONV_OS_ARGS, 0);
+void KERNEL_NAME(conv_ws)(CONV_PARAMS) {
+  conv_tiled(CONV_ARGS, R, 0, 0);
 }
 
 __kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
-void KERNEL_NAME(conv_os_v1)(CONV_OS_PARAMS) {
-  conv_os(CONV_OS_ARGS, 1);
+void KERNEL_NAME(conv_ws_v1)(CONV_PARAMS) {
+  conv_tiled(CONV_ARGS, R, 0, 1);
+}
+
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_os)(CONV_PARAMS) {
+  conv_tiled(CONV_ARGS, K, 1, 0);
+}
+
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void KERNEL_NAME(conv_os_v1)(CONV_PARAMS) {
+  conv_tiled(CONV_ARGS, K, 1, 1);
 }
 
 // Convolution + bias + ReLU + pooling in one launch, reading the input directly (no packing):

@@ -17,26 +17,30 @@ import io.systole.sim.Operands;
  * element types are.
  */
 final class DeviceLayout {
-  /** Positions per work-item: rows of a register tile. */
-  static final int MR = 8;
+  /**
+   * Positions per register tile: its rows. With {@link #NR} it sets the tile that stays in
+   * registers: 5 x 16 floats are ten AVX2 vectors of partial sums, enough independent fused
+   * multiply-add chains to keep both FMA units busy, with room left for the weights.
+   */
+  static final int MR = 5;
 
-  /** Output channels per work-item: the lanes of one vector. */
-  static final int NR = 8;
+  /** Output channels per register tile and per conv_fused work-item: the lanes of one vector. */
+  static final int NR = 16;
 
-  /** Reduction indices per weight slice that conv_ws holds in local memory. */
-  static final int KT = 256;
+  /**
+   * Register tiles a work-item of the tiled kernels holds at most: their accumulators wait in
+   * its private memory while each fold's weights serve all of them from the L1 cache.
+   */
+  static final int TT = 8;
 
-  /** Reduction indices each work-item of the packing kernel writes. */
-  static final int PACK_K = 64;
-
-  /** Work-items per work-group of the convolution kernels; conv_ws shares each weight slice. */
+  /** Work-items per work-group of the packing and convolution kernels. */
   static final int WG = 8;
 
   private DeviceLayout() {}
 
   /** The build options giving the kernels these tile sizes. */
   static String tileOptions() {
-    return " -DMR=" + MR + " -DNR=" + NR + " -DKT=" + KT + " -DPACK_K=" + PACK_K + " -DWG=" + WG;
+    return " -DMR=" + MR + " -DNR=" + NR + " -DTT=" + TT + " -DWG=" + WG;
   }
 
   /**
@@ -51,6 +55,15 @@ final class DeviceLayout {
   /** Position tiles of a group, MT = ceil(M / MR). */
   static int tiles(ImplicitGemm g) {
     return (g.m() + MR - 1) / MR;
+  }
+
+  /**
+   * Register tiles per work-item of the tiled kernels on a device of {@code units} compute
+   * units: up to {@link #TT}, while the layer still gives at least four work-groups per unit.
+   */
+  static int tilesPerItem(ImplicitGemm g, int units) {
+    long items = (long) tiles(g) * panels(g) * g.groups();
+    return Math.clamp(items / (4L * WG * units), 1, TT);
   }
 
   /** Channel panels of a group, NP = ceil(N / NR). */
@@ -71,9 +84,70 @@ final class DeviceLayout {
     return family == ConvKernels.Family.FIXED ? 8 : 4;
   }
 
-  /** Elements of the packed reductions, (groups, MT, K, MR). */
-  static long packedElements(ImplicitGemm g) {
-    return (long) g.groups() * tiles(g) * g.k() * MR;
+  /**
+   * Whether the tiled kernels need {@code pack} to write their padded input: when the window
+   * pads, or when an activation is not already a packed element (int8 packs x - zp as an int).
+   * Otherwise they read the activations themselves.
+   */
+  static boolean packs(ImplicitGemm g, ConvKernels.Family family) {
+    return g.window().ph() > 0 || g.window().pw() > 0 || family == ConvKernels.Family.INT8;
+  }
+
+  /** Rows of the padded input, Hp = inH + 2 pH. */
+  static int paddedHeight(ImplicitGemm g) {
+    return g.inH() + 2 * g.window().ph();
+  }
+
+  /** Columns of the padded input, Wp = inW + 2 pW. */
+  static int paddedWidth(ImplicitGemm g) {
+    return g.inW() + 2 * g.window().pw();
+  }
+
+  /**
+   * Elements of the padded input (batch, inC, Hp, Wp) that the tiled kernels read.
+   *
+   * @throws ArithmeticException when the kernels' int offsets cannot address it
+   */
+  static int paddedElements(ImplicitGemm g) {
+    return Math.toIntExact((long) g.batch() * g.inC() * paddedHeight(g) * paddedWidth(g));
+  }
+
+  /**
+   * (M) int: where position m = (b * outH + oy) * outW + ox starts its window in the padded
+   * input, {@code (b * inC * Hp + oy * sH) * Wp + ox * sW}, in group 0.
+   */
+  static int[] positionTable(ImplicitGemm g) {
+    Window w = g.window();
+    int hp = paddedHeight(g);
+    int wp = paddedWidth(g);
+    int[] table = new int[g.m()];
+    for (int m = 0; m < table.length; m++) {
+      long b = m / (g.outH() * g.outW());
+      long oy = m / g.outW() % g.outH();
+      long ox = m % g.outW();
+      table[m] = Math.toIntExact((b * g.inC() * hp + oy * w.sh()) * wp + ox * w.sw());
+    }
+    return table;
+  }
+
+  /**
+   * (K) int: where reduction index k = (ci * kH + ky) * kW + kx reads in the padded input, from
+   * its window's start: {@code (ci * Hp + ky * dH) * Wp + kx * dW}.
+   */
+  static int[] reductionOffsets(ImplicitGemm g) {
+    Window w = g.window();
+    int hp = paddedHeight(g);
+    int wp = paddedWidth(g);
+    int[] offsets = new int[g.k()];
+    int k = 0;
+    for (int ci = 0; ci < g.inC() / g.groups(); ci++) {
+      for (int ky = 0; ky < w.kh(); ky++) {
+        for (int kx = 0; kx < w.kw(); kx++) {
+          offsets[k++] = Math.toIntExact(((long) ci * hp + ky * w.dh()) * wp + kx * w.dw());
+        }
+      }
+    }
+    return offsets;
   }
 
   /**

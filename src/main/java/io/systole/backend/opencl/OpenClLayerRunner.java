@@ -11,6 +11,7 @@ import io.systole.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Runs a stage of {@link ClOp}s on one OpenCL device with the arithmetic of one array
@@ -23,10 +24,10 @@ import java.util.List;
  * Strategy}:
  *
  * <ul>
- *   <li>tiled: {@code pack} (im2col into register-tile order), then {@code conv_ws} (weight
- *       slices stationary in local memory, folds of the array's R rows) or {@code conv_os}
- *       (output-stationary), then {@code pool} when pooling is fused: three launches, fast for
- *       large layers;
+ *   <li>tiled: {@code pack} (the input padded, in the packed element type; skipped when
+ *       neither is needed), then {@code conv_ws} (register tiles of positions sharing each
+ *       weight vector, folds of the array's R rows) or {@code conv_os} (output-stationary), then
+ *       {@code pool} when pooling is fused: up to three launches, fast for large layers;
  *   <li>fused: {@code conv_fused}, the convolution, bias, ReLU and pooling in one launch reading
  *       the input directly: small layers pay the launch cost once per fused group.
  * </ul>
@@ -82,6 +83,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
   private final ConvKernels kernels;
   private final ArrayConfig config;
   private final Strategy strategy;
+  private final ToIntFunction<ImplicitGemm> tilesPerItem;
   private final ClContext context;
   private final ClQueue queue;
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -91,10 +93,15 @@ public final class OpenClLayerRunner implements AutoCloseable {
   private long inputElements;
   private ClBuffer scratch;
 
-  private OpenClLayerRunner(ConvKernels kernels, ArrayConfig config, Strategy strategy) {
+  private OpenClLayerRunner(
+      ConvKernels kernels,
+      ArrayConfig config,
+      Strategy strategy,
+      ToIntFunction<ImplicitGemm> tilesPerItem) {
     this.kernels = kernels;
     this.config = config;
     this.strategy = strategy;
+    this.tilesPerItem = tilesPerItem;
     this.context = kernels.context();
     this.queue = context.createQueue();
   }
@@ -116,6 +123,21 @@ public final class OpenClLayerRunner implements AutoCloseable {
    */
   public static OpenClLayerRunner create(
       ConvKernels kernels, ArrayConfig config, List<? extends ClOp> ops, Strategy strategy) {
+    int units = kernels.context().device().computeUnits();
+    return create(kernels, config, ops, strategy, g -> DeviceLayout.tilesPerItem(g, units));
+  }
+
+  /**
+   * As {@link #create(ConvKernels, ArrayConfig, List, Strategy)}, with the register tiles each
+   * work-item of the tiled kernels holds given per layer (1 to {@link DeviceLayout#TT}) instead
+   * of chosen for the device: tests reach every way of sharing the tiles out this way.
+   */
+  static OpenClLayerRunner create(
+      ConvKernels kernels,
+      ArrayConfig config,
+      List<? extends ClOp> ops,
+      Strategy strategy,
+      ToIntFunction<ImplicitGemm> tilesPerItem) {
     if (ConvKernels.Family.of(config.format()) != kernels.family()) {
       throw new IllegalArgumentException(
           "array '" + config.name() + "' is " + config.format() + " but the kernels are "
@@ -132,7 +154,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
                 + " array, not " + config);
       }
     });
-    OpenClLayerRunner runner = new OpenClLayerRunner(kernels, config, strategy);
+    OpenClLayerRunner runner = new OpenClLayerRunner(kernels, config, strategy, tilesPerItem);
     try {
       runner.prepare(ops);
       return runner;
@@ -193,7 +215,7 @@ public final class OpenClLayerRunner implements AutoCloseable {
   }
 
   /**
-   * Bytes of device scratch a step needs: the packed reductions of the tiled kernels, the
+   * Bytes of device scratch a step needs: the padded input of the tiled kernels, the
    * accumulators (M, COLS) of the FPGA array.
    */
   private long scratchBytes(ClOp op) {
@@ -205,7 +227,9 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return (long) gemm.m() * kernels.fpga().get().cols()
           * DeviceLayout.accumulatorBytes(kernels.family());
     }
-    return fused(g) ? 0 : DeviceLayout.packedElements(gemm) * DeviceLayout.PACKED_BYTES;
+    return fused(g) || !DeviceLayout.packs(gemm, kernels.family())
+        ? 0
+        : (long) DeviceLayout.paddedElements(gemm) * DeviceLayout.PACKED_BYTES;
   }
 
   private static long inputElements(ClOp op) {
@@ -250,13 +274,13 @@ public final class OpenClLayerRunner implements AutoCloseable {
     }
     ClBuffer channels = upload(DeviceLayout.channels(operands, g.outC()));
     ClBuffer format = upload(DeviceLayout.formatParameters(operands, config, op.relu()));
-    ClBuffer table = upload(DeviceLayout.reductionTable(g));
     int bytes = DeviceLayout.activationBytes(kernels.family());
     ClBuffer out = own(context.createBuffer(count(op.outputShape()) * bytes));
     ClOp.Pool pool = op.pool();
     ClBuffer conv = pool == null ? out : own(context.createBuffer(g.outputElements() * bytes));
     Window w = g.window();
     if (kernels.fpga().isPresent()) {
+      ClBuffer table = upload(DeviceLayout.reductionTable(g));
       ClBuffer weights = upload(DeviceLayout.rawWeights(operands));
       ClKernel kernel = own(kernels.kernel("conv_array"));
       args(kernel, g.inC(), g.inH(), g.inW(), g.groups(), g.outC(), g.outH(), g.outW(), w.sh(),
@@ -268,13 +292,13 @@ public final class OpenClLayerRunner implements AutoCloseable {
     }
     ClBuffer weights = upload(DeviceLayout.weights(operands, g));
     boolean os = config.dataflow() == Dataflow.OS;
-    int tiles = DeviceLayout.tiles(g);
     int panels = DeviceLayout.panels(g);
     if (fused(op)) {
       Window pw = pool == null ? IDENTITY : pool.geometry().window();
       int[] shape = op.outputShape();
       ClBuffer poolFormat =
           upload(DeviceLayout.poolParameters(config, pool == null ? 0 : pool.zeroPoint()));
+      ClBuffer table = upload(DeviceLayout.reductionTable(g));
       ClKernel kernel = own(kernels.kernel("conv_fused"));
       args(kernel, g.inC(), g.inH(), g.inW(), g.groups(), g.outC(), g.outH(), g.outW(),
           w.sh(), w.sw(), w.ph(), w.pw(), g.k(), g.n(), panels, os ? g.k() : config.rows(),
@@ -287,26 +311,35 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return new Step(op, List.of(launch(op.name() + " conv_fused", kernel, global)), out);
     }
     List<Launch> launches = new ArrayList<>();
-    ClKernel pack = own(kernels.kernel("pack"));
-    args(pack, g.m(), g.outH(), g.outW(), g.inC(), g.inH(), g.inW(), g.groups(), w.sh(), w.sw(),
-        w.ph(), w.pw(), g.k(), tiles, table, format, in, scratch);
-    long chunks = (g.k() + DeviceLayout.PACK_K - 1) / DeviceLayout.PACK_K;
-    launches.add(launch(op.name() + " pack", pack,
-        new long[] {roundUp(tiles, DeviceLayout.WG), chunks, g.groups()}));
-    int hw = g.outH() * g.outW();
-    String variant = DeviceLayout.saturating(config) ? "_v1" : "";
-    long[] global = {roundUp(tiles, DeviceLayout.WG), panels, g.groups()};
-    if (os) {
-      ClKernel kernel = own(kernels.kernel("conv_os" + variant));
-      args(kernel, g.m(), g.k(), g.n(), tiles, panels, g.outC(), hw, scratch, weights, channels,
-          format, conv);
-      launches.add(launch(op.name() + " conv_os", kernel, global));
-    } else {
-      ClKernel kernel = own(kernels.kernel("conv_ws" + variant));
-      args(kernel, g.m(), g.k(), g.n(), tiles, panels, config.rows(), g.outC(), hw, scratch,
-          weights, channels, format, conv);
-      launches.add(launch(op.name() + " conv_ws", kernel, global));
+    int hp = DeviceLayout.paddedHeight(g);
+    int wp = DeviceLayout.paddedWidth(g);
+    ClBuffer padded = in;
+    if (DeviceLayout.packs(g, kernels.family())) {
+      int rows = g.batch() * g.inC() * hp;
+      ClKernel pack = own(kernels.kernel("pack"));
+      args(pack, rows, g.inH(), g.inW(), hp, wp, w.ph(), w.pw(), format, in, scratch);
+      launches.add(
+          launch(op.name() + " pack", pack, new long[] {roundUp(rows, DeviceLayout.WG), 1, 1}));
+      padded = scratch;
     }
+    int tiles = DeviceLayout.tiles(g);
+    int perItem = tilesPerItem.applyAsInt(g);
+    if (perItem < 1 || perItem > DeviceLayout.TT) {
+      throw new IllegalArgumentException(
+          "step '" + op.name() + "': " + perItem + " register tiles per work-item; the kernels"
+              + " hold 1 to " + DeviceLayout.TT);
+    }
+    ClBuffer positions = upload(DeviceLayout.positionTable(g));
+    ClBuffer offsets = upload(DeviceLayout.reductionOffsets(g));
+    String base = os ? "conv_os" : "conv_ws";
+    ClKernel kernel =
+        own(kernels.kernel(base + (DeviceLayout.saturating(config) ? "_v1" : "")));
+    args(kernel, g.m(), g.k(), g.n(), tiles, perItem, panels, config.rows(), g.outC(),
+        g.outH() * g.outW(), g.inC() / g.groups() * hp * wp, positions, offsets, padded, weights,
+        channels, format, conv);
+    long items = (tiles + perItem - 1) / perItem;
+    launches.add(launch(op.name() + " " + base, kernel,
+        new long[] {roundUp(items, DeviceLayout.WG), panels, g.groups()}));
     if (pool != null) {
       launches.add(pool(pool, conv, out));
     }

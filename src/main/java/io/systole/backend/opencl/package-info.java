@@ -23,11 +23,11 @@
  *   <li>{@code opencl/systole_arith.cl}: every step of {@code io.systole.arith} in OpenCL C;
  *   <li>{@code opencl/systole_format.cl}: the types and steps of one number format family,
  *       chosen at build time ({@code -DSYSTOLE_F32}, {@code _INT8}, {@code _FIXED});
- *   <li>{@code opencl/systole_conv.cl}: packing (im2col into register-tile order), the
- *       weight-stationary {@code conv_ws} (a slice of the filter bank stationary in local memory,
- *       positions streaming past it, folds of the array's R rows), the output-stationary
- *       {@code conv_os}, and {@code conv_fused} (convolution, bias, ReLU and pooling in one
- *       launch); {@code opencl/systole_pool.cl}: max and average pooling;
+ *   <li>{@code opencl/systole_conv.cl}: packing (the input padded, in the element type the
+ *       arithmetic reads), the weight-stationary {@code conv_ws} (each work-item a register tile
+ *       of positions sharing every weight vector of its channel panel, folds of the array's R
+ *       rows), the output-stationary {@code conv_os}, and {@code conv_fused} (convolution, bias,
+ *       ReLU and pooling in one launch); {@code opencl/systole_pool.cl}: max and average pooling;
  *   <li>{@code fpga/systole_fpga.cl}: single work-item variants for FPGA compilers, an unrolled
  *       R x C array and pooling through a shift-register line buffer.
  * </ul>

@@ -54,7 +54,7 @@ class ConvDifferentialTest {
 
   /**
    * 9x9 inputs, 5 -> 7 channels, stride 2, padding, dilation, groups, batch 3, a dense layer,
-   * more channels than one vector, and a reduction longer than one weight slice.
+   * more channels than one vector, and a reduction of 279 indices.
    */
   static List<ImplicitGemm> layers() {
     return List.of(
@@ -113,6 +113,14 @@ class ConvDifferentialTest {
     }
   }
 
+  /** The tiled kernels with {@code tilesPerItem} register tiles in every work-item. */
+  static Tensor runTiled(ArrayConfig cfg, List<ClOp> ops, int tilesPerItem, Tensor x) {
+    try (OpenClLayerRunner runner = OpenClLayerRunner.create(kernels(cfg.format()), cfg, ops,
+        OpenClLayerRunner.Strategy.TILED, g -> tilesPerItem)) {
+      return runner.run(x);
+    }
+  }
+
   @ParameterizedTest(name = "{0} {1}x{1} {2} {3}")
   @MethodSource("layerCases")
   void layerEqualsTheSimulator(
@@ -129,6 +137,9 @@ class ConvDifferentialTest {
       ClDifferential.assertSameBits(
           s + " " + cfg + " " + g.name(), want, run(cfg, ops, s, x));
     }
+    // three tiles per work-item: a work-item's last tiles may lie past the layer's
+    ClDifferential.assertSameBits(
+        "TILED x3 " + cfg + " " + g.name(), want, runTiled(cfg, ops, 3, x));
   }
 
   static Stream<Arguments> poolCases() {
@@ -173,10 +184,10 @@ class ConvDifferentialTest {
     }
   }
 
-  /** Folds longer than a weight slice (R = 100, 300 with K = 279), and wider fixed formats. */
+  /** Long folds (R = 100, and 300 > K = 279), short ones, and wider fixed formats. */
   @ParameterizedTest(name = "{0} rows {1}")
   @MethodSource("foldCases")
-  void foldsThatSpanWeightSlices(String format, int rows, long seed) {
+  void longAndShortFolds(String format, int rows, long seed) {
     NumberFormat f = NumberFormat.parse(format);
     ArrayConfig cfg = ArrayConfig.DEFAULT.withFormat(f).withSize(rows, 4);
     if (f instanceof FixedFormat fx) {
