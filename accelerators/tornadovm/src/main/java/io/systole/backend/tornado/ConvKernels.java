@@ -3,6 +3,7 @@ package io.systole.backend.tornado;
 import static io.systole.backend.tornado.Geometry.FOLD;
 import static io.systole.backend.tornado.Geometry.GROUPS;
 import static io.systole.backend.tornado.Geometry.GROUP_INPUT;
+import static io.systole.backend.tornado.Geometry.GROUP_PADDED;
 import static io.systole.backend.tornado.Geometry.HW;
 import static io.systole.backend.tornado.Geometry.K;
 import static io.systole.backend.tornado.Geometry.M;
@@ -53,14 +54,31 @@ public final class ConvKernels {
     private ConvKernels() {
     }
 
-    /** im2col into tile order: a[g][e] = x[idx[e] + g * GROUP_INPUT], {@code 0.0f} where idx is -1. */
-    public static void pack(IntArray geo, IntArray idx, FloatArray x, FloatArray a) {
-        int size = idx.getSize();
-        int step = geo.get(GROUP_INPUT);
-        for (@Parallel int g = 0; g < geo.get(GROUPS); g++) {
-            for (@Parallel int e = 0; e < size; e++) {
-                int at = idx.get(e);
-                a.set(g * size + e, at < 0 ? 0.0f : x.get(at + g * step));
+    /** The zero-padded input: xp[e] = x[src[e]], {@code 0.0f} where src is -1 ({@link Geometry#padded}). */
+    public static void pad(IntArray src, FloatArray x, FloatArray xp) {
+        for (@Parallel int e = 0; e < src.getSize(); e++) {
+            int at = src.get(e);
+            xp.set(e, at < 0 ? 0.0f : x.get(at));
+        }
+    }
+
+    /**
+     * im2col into tile order (groups, MT, K, MR) from the padded input, one work-item per tile t
+     * of group g: a[g][t][k][i] = xp[g * GROUP_PADDED + pos[t * MR + i] + off[k]].
+     */
+    public static void pack(IntArray geo, IntArray pos, IntArray off, FloatArray xp, FloatArray a) {
+        int kTotal = geo.get(K);
+        int mt = geo.get(MT);
+        for (@Parallel int t = 0; t < mt; t++) {
+            for (@Parallel int g = 0; g < geo.get(GROUPS); g++) {
+                int gp = g * geo.get(GROUP_PADDED);
+                int base = (g * mt + t) * kTotal * MR;
+                for (int k = 0; k < kTotal; k++) {
+                    int o = gp + off.get(k);
+                    for (int i = 0; i < MR; i++) {
+                        a.set(base + k * MR + i, xp.get(pos.get(t * MR + i) + o));
+                    }
+                }
             }
         }
     }

@@ -17,7 +17,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * <p>Convolution slots: positions M, reductions K, channels per group N, output channels,
  * output plane outH * outW, groups, position tiles MT = ceil(M / MR), channel panels
  * NP = ceil(N / NR), reduction indices per fold (the array's rows; all of K output-stationary),
- * output-stationary flag, fused ReLU flag (float32), input elements per group of channels.
+ * output-stationary flag, fused ReLU flag (float32), input elements per group of channels, padded
+ * input elements per group of channels (float32, see {@link #padded}).
  *
  * <p>Pooling slots: channels, output positions per channel M = batch * outH * outW, window
  * size, output plane, input plane, average flag, count-padding flag.
@@ -35,6 +36,7 @@ final class Geometry {
     static final int OUTPUT_STATIONARY = 9;
     static final int RELU = 10;
     static final int GROUP_INPUT = 11;
+    static final int GROUP_PADDED = 12;
 
     static final int CHANNELS = 0;
     static final int POSITIONS = 1;
@@ -67,7 +69,68 @@ final class Geometry {
         boolean os = cfg.dataflow() == Dataflow.OS;
         return IntArray.fromArray(new int[] {g.m(), g.k(), g.n(), g.outC(), g.outH() * g.outW(), g.groups(),
                 tiles(g), panels(g), os ? g.k() : cfg.rows(), os ? 1 : 0, relu ? 1 : 0,
-                g.inC() / g.groups() * g.inH() * g.inW()});
+                g.inC() / g.groups() * g.inH() * g.inW(), g.inC() / g.groups() * paddedH(g) * paddedW(g)});
+    }
+
+    /** Rows of the zero-padded input: top padding, the input, and whatever the last window reaches below. */
+    static int paddedH(ImplicitGemm g) {
+        Window w = g.window();
+        return Math.max(g.inH() + w.ph(), (g.outH() - 1) * w.sh() + (w.kh() - 1) * w.dh() + 1);
+    }
+
+    /** Columns of the zero-padded input, as {@link #paddedH}. */
+    static int paddedW(ImplicitGemm g) {
+        Window w = g.window();
+        return Math.max(g.inW() + w.pw(), (g.outW() - 1) * w.sw() + (w.kw() - 1) * w.dw() + 1);
+    }
+
+    /**
+     * The zero-padded input (batch, inC, Hp, Wp) of the float32 weight-stationary kernel: for each
+     * element, its input index, or -1 on padding. X[m][k] of group g is then
+     * {@code xp[g * GROUP_PADDED + pos[m] + off[k]]} (see {@link #positions} and {@link #offsets}).
+     */
+    static IntArray padded(ImplicitGemm g) {
+        Window w = g.window();
+        int hp = paddedH(g);
+        int wp = paddedW(g);
+        int[] t = new int[g.batch() * g.inC() * hp * wp];
+        for (int e = 0; e < t.length; e++) {
+            int plane = e / (hp * wp); // b * inC + c
+            int iy = e / wp % hp - w.ph();
+            int ix = e % wp - w.pw();
+            t[e] = iy >= 0 && iy < g.inH() && ix >= 0 && ix < g.inW() ? (plane * g.inH() + iy) * g.inW() + ix : -1;
+        }
+        return IntArray.fromArray(t);
+    }
+
+    /**
+     * Where each position's window starts in the padded input, (MT * MR): position m = (b, oy, ox)
+     * at b * inC * Hp * Wp + oy * sh * Wp + ox * sw; positions past M repeat the last.
+     */
+    static IntArray positions(ImplicitGemm g) {
+        Window w = g.window();
+        int hp = paddedH(g);
+        int wp = paddedW(g);
+        int hw = g.outH() * g.outW();
+        int[] t = new int[tiles(g) * ConvKernels.MR];
+        for (int e = 0; e < t.length; e++) {
+            int m = Math.min(e, g.m() - 1);
+            t[e] = m / hw * g.inC() * hp * wp + m % hw / g.outW() * w.sh() * wp + m % g.outW() * w.sw();
+        }
+        return IntArray.fromArray(t);
+    }
+
+    /** Where reduction index k = (ci, ky, kx) sits from a window's start: ci * Hp * Wp + ky * dh * Wp + kx * dw. */
+    static IntArray offsets(ImplicitGemm g) {
+        Window w = g.window();
+        int hp = paddedH(g);
+        int wp = paddedW(g);
+        int[] t = new int[g.k()];
+        for (int k = 0; k < t.length; k++) {
+            int ci = k / (w.kh() * w.kw());
+            t[k] = ci * hp * wp + k / w.kw() % w.kh() * w.dh() * wp + k % w.kw() * w.dw();
+        }
+        return IntArray.fromArray(t);
     }
 
     /**

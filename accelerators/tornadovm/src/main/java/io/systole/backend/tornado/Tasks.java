@@ -10,6 +10,7 @@ import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.WorkerGrid;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.WorkerGrid3D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
@@ -62,9 +63,14 @@ final class Tasks {
                     + " elements, more than a TornadoVM array holds (2^31 - 1); run it with a smaller batch");
         }
         IntArray geo = Geometry.conv(g, cfg, c.relu());
-        IntArray idx = Geometry.im2col(g);
-        tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, geo, idx);
         boolean ws = kernel == TaskChain.Kernel.SHARED_WEIGHT;
+        // the im2col table, for every kernel but the float32 weight-stationary one (it reads a padded input)
+        boolean padded = ws && c.operands() instanceof Operands.F32Layer;
+        IntArray idx = padded ? null : Geometry.im2col(g);
+        tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, geo);
+        if (!padded) {
+            tg.transferToDevice(DataTransferMode.FIRST_EXECUTION, idx);
+        }
         int packed = (int) elements;
         int[] panels = ws ? Geometry.panelSources(g) : null;
         String pack = task + "p";
@@ -72,14 +78,21 @@ final class Tasks {
             case Operands.F32Layer op -> {
                 FloatArray bias = FloatArray.fromArray(op.bias() == null ? new float[g.outC()] : op.bias());
                 if (ws) {
+                    IntArray src = Geometry.padded(g);
+                    IntArray pos = Geometry.positions(g);
+                    IntArray off = Geometry.offsets(g);
+                    FloatArray xp = new FloatArray(src.getSize());
                     FloatArray a = new FloatArray(packed);
                     FloatArray w = new FloatArray(panels.length);
                     for (int e = 0; e < panels.length; e++) {
                         w.set(e, panels[e] < 0 ? 0.0f : op.weight()[panels[e]]);
                     }
-                    once(w, bias);
-                    tg.task(pack, ConvKernels::pack, geo, idx, (FloatArray) in, a);
+                    once(src, pos, off, w, bias);
+                    tg.task(task + "x", ConvKernels::pad, src, (FloatArray) in, xp);
+                    tg.task(pack, ConvKernels::pack, geo, pos, off, xp, a);
                     tg.task(task, ConvKernels::convWs, ctx, geo, a, w, bias, (FloatArray) out);
+                    grid(task + "x", new WorkerGrid1D(src.getSize()));
+                    grid(pack, new WorkerGrid2D(Geometry.tiles(g), g.groups()));
                 } else {
                     FloatArray w = FloatArray.fromArray(op.weight());
                     once(w, bias);
@@ -136,7 +149,9 @@ final class Tasks {
             }
         }
         if (ws) {
-            grid(pack, new WorkerGrid2D(g.groups(), idx.getSize()));
+            if (!padded) {
+                grid(pack, new WorkerGrid2D(g.groups(), idx.getSize()));
+            }
             int mt = Geometry.tiles(g);
             int local = Math.min(GROUP, Integer.highestOneBit(2 * mt - 1));
             WorkerGrid3D wg = new WorkerGrid3D((mt + local - 1) / local * local, Geometry.panels(g), g.groups());
