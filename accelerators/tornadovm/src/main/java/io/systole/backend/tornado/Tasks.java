@@ -6,6 +6,7 @@ import io.systole.arith.Int8Format;
 import io.systole.sim.ArrayConfig;
 import io.systole.sim.ImplicitGemm;
 import io.systole.sim.Operands;
+import java.util.function.IntUnaryOperator;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -113,10 +114,7 @@ final class Tasks {
                 once(fmt, chan, scales);
                 if (ws) {
                     IntArray a = new IntArray(packed);
-                    IntArray w = new IntArray(panels.length);
-                    for (int e = 0; e < panels.length; e++) {
-                        w.set(e, panels[e] < 0 ? 0 : op.weight()[panels[e]]);
-                    }
+                    IntArray w = panelWeights(panels, i -> op.weight()[i]);
                     once(w);
                     tg.task(pack, Int8Kernels::pack, geo, fmt, idx, (ByteArray) in, a);
                     tg.task(task, Int8Kernels::convWs, ctx, geo, fmt, a, w, chan, scales, (ByteArray) out);
@@ -133,10 +131,7 @@ final class Tasks {
                 once(fmt, bias);
                 if (ws) {
                     IntArray a = new IntArray(packed);
-                    IntArray w = new IntArray(panels.length);
-                    for (int e = 0; e < panels.length; e++) {
-                        w.set(e, panels[e] < 0 ? 0 : op.weight()[panels[e]]);
-                    }
+                    IntArray w = panelWeights(panels, i -> op.weight()[i]);
                     once(w);
                     tg.task(pack, FixedKernels::pack, geo, idx, (IntArray) in, a);
                     tg.task(task, FixedKernels::convWs, ctx, geo, fmt, a, w, bias, (IntArray) out);
@@ -197,5 +192,17 @@ final class Tasks {
 
     private void grid(String task, WorkerGrid g) {
         grid.addWorkerGrid(GRAPH + "." + task, g);
+    }
+
+    /**
+     * Integer weights laid out as the weight-stationary kernels read them: entry e is weight
+     * {@code panels[e]} of the layer, or 0 where the panel runs past the layer ({@code panels[e] < 0}).
+     */
+    private static IntArray panelWeights(int[] panels, IntUnaryOperator weight) {
+        IntArray w = new IntArray(panels.length);
+        for (int e = 0; e < panels.length; e++) {
+            w.set(e, panels[e] < 0 ? 0 : weight.applyAsInt(panels[e]));
+        }
+        return w;
     }
 }
