@@ -136,6 +136,40 @@ public record ImplicitGemm(String name, int batch, int inC, int inH, int inW, in
         }
     }
 
+    /** Rows of the zero-padded input, Hp = inH + 2 pH. */
+    public int paddedH() {
+        return inH + 2 * window.ph();
+    }
+
+    /** Columns of the zero-padded input, Wp = inW + 2 pW. */
+    public int paddedW() {
+        return inW + 2 * window.pw();
+    }
+
+    /**
+     * Where position m = (b * outH + oy) * outW + ox starts its window in the zero-padded input
+     * (batch, inC, Hp, Wp), for group 0: {@code (b * inC * Hp + oy * sH) * Wp + ox * sW}. X[m][k]
+     * of group g is the padded element at {@code g * inC/groups * Hp * Wp + windowStart(m) +
+     * reductionOffset(k)}.
+     */
+    public long windowStart(int m) {
+        long b = m / (outH() * outW());
+        long oy = m / outW() % outH();
+        long ox = m % outW();
+        return (b * inC * paddedH() + oy * window.sh()) * paddedW() + ox * window.sw();
+    }
+
+    /**
+     * Where reduction index k = (ci * kH + ky) * kW + kx reads in the zero-padded input from its
+     * window's start: {@code (ci * Hp + ky * dH) * Wp + kx * dW}.
+     */
+    public long reductionOffset(int k) {
+        long ci = k / (window.kh() * window.kw());
+        long ky = k / window.kw() % window.kh();
+        long kx = k % window.kw();
+        return (ci * paddedH() + ky * window.dh()) * paddedW() + kx * window.dw();
+    }
+
     /** The index of X[m][k] for group g in the input, or -1 on padding (one element of {@link #inputIndex}). */
     public int inputIndex(int g, int m, int k) {
         int oh = outH();

@@ -27,6 +27,37 @@ class ImplicitGemmTest {
                 () -> new ImplicitGemm("bad", 1, 5, 9, 9, 7, 2, new Window(3, 3, 1, 1, 0, 0, 1, 1)));
     }
 
+    /**
+     * Every X[m][k] reached through the zero-padded input (window start plus reduction offset, per
+     * group) is the input element {@code inputIndex} names, or a padding element where it says -1.
+     */
+    @Test
+    void thePaddedInputAddressesEveryElementOfX() {
+        for (ImplicitGemm g : new ImplicitGemm[] {
+            new ImplicitGemm("c", 2, 6, 9, 9, 9, 3, new Window(3, 2, 2, 1, 1, 0, 1, 2)),
+            new ImplicitGemm("d", 3, 4, 7, 10, 6, 2, new Window(2, 3, 1, 2, 2, 3, 3, 1))}) {
+            int hp = g.paddedH();
+            int wp = g.paddedW();
+            // the input index of every padded element, -1 on padding
+            int[] source = new int[g.batch() * g.inC() * hp * wp];
+            for (int e = 0; e < source.length; e++) {
+                int y = e / wp % hp - g.window().ph();
+                int x = e % wp - g.window().pw();
+                boolean in = y >= 0 && y < g.inH() && x >= 0 && x < g.inW();
+                source[e] = in ? (e / (hp * wp) * g.inH() + y) * g.inW() + x : -1;
+            }
+            for (int grp = 0; grp < g.groups(); grp++) {
+                long groupStart = (long) grp * g.inC() / g.groups() * hp * wp;
+                for (int m = 0; m < g.m(); m++) {
+                    for (int k = 0; k < g.k(); k++) {
+                        int e = Math.toIntExact(groupStart + g.windowStart(m) + g.reductionOffset(k));
+                        assertEquals(g.inputIndex(grp, m, k), source[e], g.name() + " group " + grp + " m " + m + " k " + k);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void macsMatchTheModelAccounting() {
         for (String name : new String[] {"lenet5", "lenet5-28", "alexnet", "tiny"}) {

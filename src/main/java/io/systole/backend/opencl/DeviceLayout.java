@@ -93,59 +93,29 @@ final class DeviceLayout {
     return g.window().ph() > 0 || g.window().pw() > 0 || family == ConvKernels.Family.INT8;
   }
 
-  /** Rows of the padded input, Hp = inH + 2 pH. */
-  static int paddedHeight(ImplicitGemm g) {
-    return g.inH() + 2 * g.window().ph();
-  }
-
-  /** Columns of the padded input, Wp = inW + 2 pW. */
-  static int paddedWidth(ImplicitGemm g) {
-    return g.inW() + 2 * g.window().pw();
-  }
-
   /**
    * Elements of the padded input (batch, inC, Hp, Wp) that the tiled kernels read.
    *
    * @throws ArithmeticException when the kernels' int offsets cannot address it
    */
   static int paddedElements(ImplicitGemm g) {
-    return Math.toIntExact((long) g.batch() * g.inC() * paddedHeight(g) * paddedWidth(g));
+    return Math.toIntExact((long) g.batch() * g.inC() * g.paddedH() * g.paddedW());
   }
 
-  /**
-   * (M) int: where position m = (b * outH + oy) * outW + ox starts its window in the padded
-   * input, {@code (b * inC * Hp + oy * sH) * Wp + ox * sW}, in group 0.
-   */
+  /** (M) int: where each position starts its window in the padded input ({@link ImplicitGemm#windowStart}). */
   static int[] positionTable(ImplicitGemm g) {
-    Window w = g.window();
-    int hp = paddedHeight(g);
-    int wp = paddedWidth(g);
     int[] table = new int[g.m()];
     for (int m = 0; m < table.length; m++) {
-      long b = m / (g.outH() * g.outW());
-      long oy = m / g.outW() % g.outH();
-      long ox = m % g.outW();
-      table[m] = Math.toIntExact((b * g.inC() * hp + oy * w.sh()) * wp + ox * w.sw());
+      table[m] = Math.toIntExact(g.windowStart(m));
     }
     return table;
   }
 
-  /**
-   * (K) int: where reduction index k = (ci * kH + ky) * kW + kx reads in the padded input, from
-   * its window's start: {@code (ci * Hp + ky * dH) * Wp + kx * dW}.
-   */
+  /** (K) int: where each reduction index reads from its window's start ({@link ImplicitGemm#reductionOffset}). */
   static int[] reductionOffsets(ImplicitGemm g) {
-    Window w = g.window();
-    int hp = paddedHeight(g);
-    int wp = paddedWidth(g);
     int[] offsets = new int[g.k()];
-    int k = 0;
-    for (int ci = 0; ci < g.inC() / g.groups(); ci++) {
-      for (int ky = 0; ky < w.kh(); ky++) {
-        for (int kx = 0; kx < w.kw(); kx++) {
-          offsets[k++] = Math.toIntExact(((long) ci * hp + ky * w.dh()) * wp + kx * w.dw());
-        }
-      }
+    for (int k = 0; k < offsets.length; k++) {
+      offsets[k] = Math.toIntExact(g.reductionOffset(k));
     }
     return offsets;
   }

@@ -311,8 +311,8 @@ public final class OpenClLayerRunner implements AutoCloseable {
       return new Step(op, List.of(launch(op.name() + " conv_fused", kernel, global)), out);
     }
     List<Launch> launches = new ArrayList<>();
-    int hp = DeviceLayout.paddedHeight(g);
-    int wp = DeviceLayout.paddedWidth(g);
+    int hp = g.paddedH();
+    int wp = g.paddedW();
     ClBuffer padded = in;
     if (DeviceLayout.packs(g, kernels.family())) {
       int rows = g.batch() * g.inC() * hp;

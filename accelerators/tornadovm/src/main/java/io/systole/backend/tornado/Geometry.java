@@ -69,19 +69,7 @@ final class Geometry {
         boolean os = cfg.dataflow() == Dataflow.OS;
         return IntArray.fromArray(new int[] {g.m(), g.k(), g.n(), g.outC(), g.outH() * g.outW(), g.groups(),
                 tiles(g), panels(g), os ? g.k() : cfg.rows(), os ? 1 : 0, relu ? 1 : 0,
-                g.inC() / g.groups() * g.inH() * g.inW(), g.inC() / g.groups() * paddedH(g) * paddedW(g)});
-    }
-
-    /** Rows of the zero-padded input: top padding, the input, and whatever the last window reaches below. */
-    static int paddedH(ImplicitGemm g) {
-        Window w = g.window();
-        return Math.max(g.inH() + w.ph(), (g.outH() - 1) * w.sh() + (w.kh() - 1) * w.dh() + 1);
-    }
-
-    /** Columns of the zero-padded input, as {@link #paddedH}. */
-    static int paddedW(ImplicitGemm g) {
-        Window w = g.window();
-        return Math.max(g.inW() + w.pw(), (g.outW() - 1) * w.sw() + (w.kw() - 1) * w.dw() + 1);
+                g.inC() / g.groups() * g.inH() * g.inW(), g.inC() / g.groups() * g.paddedH() * g.paddedW()});
     }
 
     /**
@@ -91,8 +79,8 @@ final class Geometry {
      */
     static IntArray padded(ImplicitGemm g) {
         Window w = g.window();
-        int hp = paddedH(g);
-        int wp = paddedW(g);
+        int hp = g.paddedH();
+        int wp = g.paddedW();
         int[] t = new int[g.batch() * g.inC() * hp * wp];
         for (int e = 0; e < t.length; e++) {
             int plane = e / (hp * wp); // b * inC + c
@@ -104,31 +92,22 @@ final class Geometry {
     }
 
     /**
-     * Where each position's window starts in the padded input, (MT * MR): position m = (b, oy, ox)
-     * at b * inC * Hp * Wp + oy * sh * Wp + ox * sw; positions past M repeat the last.
+     * Where each position's window starts in the padded input ({@link ImplicitGemm#windowStart}),
+     * (MT * MR); positions past M repeat the last.
      */
     static IntArray positions(ImplicitGemm g) {
-        Window w = g.window();
-        int hp = paddedH(g);
-        int wp = paddedW(g);
-        int hw = g.outH() * g.outW();
         int[] t = new int[tiles(g) * ConvKernels.MR];
         for (int e = 0; e < t.length; e++) {
-            int m = Math.min(e, g.m() - 1);
-            t[e] = m / hw * g.inC() * hp * wp + m % hw / g.outW() * w.sh() * wp + m % g.outW() * w.sw();
+            t[e] = Math.toIntExact(g.windowStart(Math.min(e, g.m() - 1)));
         }
         return IntArray.fromArray(t);
     }
 
-    /** Where reduction index k = (ci, ky, kx) sits from a window's start: ci * Hp * Wp + ky * dh * Wp + kx * dw. */
+    /** Where each reduction index reads from its window's start ({@link ImplicitGemm#reductionOffset}), (K). */
     static IntArray offsets(ImplicitGemm g) {
-        Window w = g.window();
-        int hp = paddedH(g);
-        int wp = paddedW(g);
         int[] t = new int[g.k()];
         for (int k = 0; k < t.length; k++) {
-            int ci = k / (w.kh() * w.kw());
-            t[k] = ci * hp * wp + k / w.kw() % w.kh() * w.dh() * wp + k % w.kw() * w.dw();
+            t[k] = Math.toIntExact(g.reductionOffset(k));
         }
         return IntArray.fromArray(t);
     }
